@@ -1,0 +1,416 @@
+// The addon: the whole binding surface on one screen. One wrapper per kernel family: validate every
+// argument (args.h), call the kernel on raw pointers, turn a non-OK Status into the JS error class
+// handed over by init(). Per-environment instance data keeps it safe in worker_threads.
+#include <napi.h>
+
+#include "args.h"
+#include "ng/kernels.h"
+
+#ifndef NG_VERSION
+#define NG_VERSION "0.0.0"
+#endif
+
+// The kernel list, in the order of src/kernels/spec.ts KERNEL_NAMES.
+#define NG_KERNELS(X) X(copy, js_copy) X(unary, js_unary) X(binary, js_binary) X(where, js_where) X(reduce, js_reduce) \
+  X(argReduce, js_arg_reduce) X(softmax, js_softmax) X(gemm, js_gemm) X(gather, js_gather) X(scatterAdd, js_scatter_add)
+
+namespace {
+
+using namespace ngb;
+using ng::DType;
+
+Napi::Array names_array(Napi::Env env, const char* const* names, int n) {
+  Napi::Array arr = Napi::Array::New(env, n);
+  for (int i = 0; i < n; ++i) arr.Set(static_cast<uint32_t>(i), Napi::String::New(env, names[i]));
+  return arr;
+}
+
+class Addon : public Napi::Addon<Addon> {
+ public:
+  Addon(Napi::Env env, Napi::Object exports) {
+    DefineAddon(exports, {
+      InstanceMethod("init", &Addon::js_init),
+      InstanceMethod("info", &Addon::js_info),
+      InstanceMethod("kernelNames", &Addon::js_kernel_names),
+      InstanceMethod("opNames", &Addon::js_op_names),
+#define NG_EXPORT(js, cc) InstanceMethod(#js, &Addon::cc),
+      NG_KERNELS(NG_EXPORT)
+#undef NG_EXPORT
+    });
+  }
+
+ private:
+  Napi::FunctionReference shape_error_, index_error_, argument_error_, backend_error_;
+
+  /** init({ShapeError, IndexError, ArgumentError, BackendError, ...}): the JS error classes native throws. */
+  Napi::Value js_init(const Napi::CallbackInfo& info) {
+    check_count(info, "init", 1);
+    if (!info[0].IsObject()) type_error(info.Env(), "init", "errors must be an object, got " + describe(info[0]));
+    auto obj = info[0].As<Napi::Object>();
+    auto take = [&](const char* key, Napi::FunctionReference& ref) {
+      Napi::Value v = obj.Get(key);
+      if (!v.IsFunction()) type_error(info.Env(), "init", std::string("errors.") + key + " must be a class, got " + describe(v));
+      ref = Napi::Persistent(v.As<Napi::Function>());
+    };
+    take("ShapeError", shape_error_);
+    take("IndexError", index_error_);
+    take("ArgumentError", argument_error_);
+    take("BackendError", backend_error_);
+    return info.Env().Undefined();
+  }
+
+  Napi::Value js_info(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("version", NG_VERSION);
+    o.Set("isa", "baseline");
+    Napi::Array avail = Napi::Array::New(env, 1);
+    avail.Set(0u, Napi::String::New(env, "baseline"));
+    o.Set("isaAvailable", avail);
+    o.Set("threads", 1);
+    o.Set("napiVersion", NAPI_VERSION);
+    return o;
+  }
+
+  Napi::Value js_kernel_names(const Napi::CallbackInfo& info) {
+    static const char* const names[] = {
+#define NG_NAME(js, cc) #js,
+        NG_KERNELS(NG_NAME)
+#undef NG_NAME
+    };
+    return names_array(info.Env(), names, static_cast<int>(sizeof(names) / sizeof(names[0])));
+  }
+
+  Napi::Value js_op_names(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("unary", names_array(env, ng::kUnaryOpNames, ng::U_COUNT));
+    o.Set("binary", names_array(env, ng::kBinaryOpNames, ng::B_COUNT));
+    o.Set("reduce", names_array(env, ng::kReduceOpNames, ng::R_COUNT));
+    o.Set("argReduce", names_array(env, ng::kArgReduceOpNames, ng::A_COUNT));
+    o.Set("softmax", names_array(env, ng::kSoftmaxOpNames, ng::S_COUNT));
+    return o;
+  }
+
+  /** Throws a non-OK status as the matching JS error class (IndexError(op, arg, message), ...). */
+  void throw_status(Napi::Env env, const ng::Status& s) {
+    Napi::FunctionReference* cls = s.code == ng::StatusCode::INDEX_OUT_OF_RANGE ? &index_error_
+                                   : s.code == ng::StatusCode::SHAPE_MISMATCH   ? &shape_error_
+                                   : s.code == ng::StatusCode::INVALID_ARGUMENT ? &argument_error_
+                                                                                : &backend_error_;
+    if (cls->IsEmpty()) throw Napi::Error::New(env, s.op + ": " + s.arg + " " + s.message);
+    Napi::Object err = cls->New({Napi::String::New(env, s.op), Napi::String::New(env, s.arg), Napi::String::New(env, s.message)});
+    throw Napi::Error(env, err);
+  }
+
+  // copy(shape, src, srcOffset, srcStrides, dst, dstOffset, dstStrides)
+  Napi::Value js_copy(const Napi::CallbackInfo& info) {
+    const char* op = "copy";
+    Napi::Env env = info.Env();
+    check_count(info, op, 7);
+    auto shape = dims_arg(info, 0, op, "shape");
+    const int rank = static_cast<int>(shape.size());
+    checked_numel(env, op, shape);
+    ArrayArg src = array_arg(info, 1, op, "src");
+    int64_t soff = int_arg(info, 2, op, "srcOffset", 0, INT64_MAX >> 8);
+    auto sstr = dims_arg(info, 3, op, "srcStrides", rank);
+    ArrayArg dst = array_arg(info, 4, op, "dst");
+    int64_t doff = int_arg(info, 5, op, "dstOffset", 0, INT64_MAX >> 8);
+    auto dstr = dims_arg(info, 6, op, "dstStrides", rank);
+    for (int k = 0; k < rank; ++k) {
+      if (shape[k] > 1 && dstr[k] == 0) range_error(env, op, "dstStrides must not be 0 on a dim of size > 1 (elements would alias)");
+    }
+    Span ss, ds;
+    char* sp = strided_ptr(env, op, src, soff, shape, sstr, &ss);
+    char* dp = strided_ptr(env, op, dst, doff, shape, dstr, &ds);
+    check_no_overlap(env, op, ds, "dst", ss, "src");
+    ng::ng_copy(rank, shape.data(), src.dtype, {sp, sstr.data()}, dst.dtype, {dp, dstr.data()});
+    return env.Undefined();
+  }
+
+  // unary(op, x, out, n, alpha, beta)
+  Napi::Value js_unary(const Napi::CallbackInfo& info) {
+    const char* op = "unary";
+    Napi::Env env = info.Env();
+    check_count(info, op, 6);
+    const int code = static_cast<int>(int_arg(info, 0, op, "op", 0, ng::U_COUNT - 1));
+    ArrayArg x = array_arg(info, 1, op, "x");
+    ArrayArg out = array_arg(info, 2, op, "out");
+    const int64_t n = int_arg(info, 3, op, "n", 0, INT64_MAX >> 8);
+    const double alpha = number_arg(info, 4, op, "alpha");
+    const double beta = number_arg(info, 5, op, "beta");
+    check_dtype(env, op, out, x.dtype);
+    if (x.dtype == DType::U8 || (x.dtype == DType::I32 && !ng::unary_supports_int(code))) {
+      type_error(env, op, std::string("op '") + ng::kUnaryOpNames[code] + "' does not support " + ng::dtype_name(x.dtype) + " arrays");
+    }
+    Span xs = contiguous_span(env, op, x, n);
+    Span os = contiguous_span(env, op, out, n);
+    check_no_overlap(env, op, os, "out", xs, "x", /*allow_identical=*/true);
+    ng::ng_unary(code, x.dtype, x.data, out.data, n, alpha, beta);
+    return env.Undefined();
+  }
+
+  // binary(op, shape, a, aOffset, aStrides, b, bOffset, bStrides, out)
+  Napi::Value js_binary(const Napi::CallbackInfo& info) {
+    const char* op = "binary";
+    Napi::Env env = info.Env();
+    check_count(info, op, 9);
+    const int code = static_cast<int>(int_arg(info, 0, op, "op", 0, ng::B_COUNT - 1));
+    auto shape = dims_arg(info, 1, op, "shape");
+    const int rank = static_cast<int>(shape.size());
+    const int64_t n = checked_numel(env, op, shape);
+    ArrayArg a = array_arg(info, 2, op, "a");
+    int64_t aoff = int_arg(info, 3, op, "aOffset", 0, INT64_MAX >> 8);
+    auto astr = dims_arg(info, 4, op, "aStrides", rank);
+    ArrayArg b = array_arg(info, 5, op, "b");
+    int64_t boff = int_arg(info, 6, op, "bOffset", 0, INT64_MAX >> 8);
+    auto bstr = dims_arg(info, 7, op, "bStrides", rank);
+    ArrayArg out = array_arg(info, 8, op, "out");
+    check_dtype(env, op, b, a.dtype);
+    const bool cmp = ng::binary_is_comparison(code);
+    check_dtype(env, op, out, cmp ? DType::U8 : a.dtype);
+    if (!cmp && a.dtype == DType::U8 && code != ng::B_MAXIMUM && code != ng::B_MINIMUM) {
+      type_error(env, op, std::string("op '") + ng::kBinaryOpNames[code] + "' does not support bool arrays");
+    }
+    Span as, bs;
+    char* ap = strided_ptr(env, op, a, aoff, shape, astr, &as);
+    char* bp = strided_ptr(env, op, b, boff, shape, bstr, &bs);
+    Span os = contiguous_span(env, op, out, n);
+    check_no_overlap(env, op, os, "out", as, "a");
+    check_no_overlap(env, op, os, "out", bs, "b");
+    ng::ng_binary(code, rank, shape.data(), a.dtype, {ap, astr.data()}, {bp, bstr.data()}, out.data);
+    return env.Undefined();
+  }
+
+  // where(shape, cond, cOffset, cStrides, a, aOffset, aStrides, b, bOffset, bStrides, out)
+  Napi::Value js_where(const Napi::CallbackInfo& info) {
+    const char* op = "where";
+    Napi::Env env = info.Env();
+    check_count(info, op, 11);
+    auto shape = dims_arg(info, 0, op, "shape");
+    const int rank = static_cast<int>(shape.size());
+    const int64_t n = checked_numel(env, op, shape);
+    ArrayArg c = array_arg(info, 1, op, "cond");
+    int64_t coff = int_arg(info, 2, op, "cOffset", 0, INT64_MAX >> 8);
+    auto cstr = dims_arg(info, 3, op, "cStrides", rank);
+    ArrayArg a = array_arg(info, 4, op, "a");
+    int64_t aoff = int_arg(info, 5, op, "aOffset", 0, INT64_MAX >> 8);
+    auto astr = dims_arg(info, 6, op, "aStrides", rank);
+    ArrayArg b = array_arg(info, 7, op, "b");
+    int64_t boff = int_arg(info, 8, op, "bOffset", 0, INT64_MAX >> 8);
+    auto bstr = dims_arg(info, 9, op, "bStrides", rank);
+    ArrayArg out = array_arg(info, 10, op, "out");
+    check_dtype(env, op, c, DType::U8);
+    check_dtype(env, op, b, a.dtype);
+    check_dtype(env, op, out, a.dtype);
+    Span cs, as, bs;
+    char* cp = strided_ptr(env, op, c, coff, shape, cstr, &cs);
+    char* ap = strided_ptr(env, op, a, aoff, shape, astr, &as);
+    char* bp = strided_ptr(env, op, b, boff, shape, bstr, &bs);
+    Span os = contiguous_span(env, op, out, n);
+    check_no_overlap(env, op, os, "out", cs, "cond");
+    check_no_overlap(env, op, os, "out", as, "a");
+    check_no_overlap(env, op, os, "out", bs, "b");
+    ng::ng_where(rank, shape.data(), a.dtype, {cp, cstr.data()}, {ap, astr.data()}, {bp, bstr.data()}, out.data);
+    return env.Undefined();
+  }
+
+  /** Shared checks of [outer, size, inner] layouts; returns outer*size*inner and outer*inner. */
+  std::pair<int64_t, int64_t> layout_args(const Napi::CallbackInfo& info, size_t i, const char* op, int64_t* outer, int64_t* size, int64_t* inner) {
+    *outer = int_arg(info, i, op, "outer", 0, INT64_MAX >> 8);
+    *size = int_arg(info, i + 1, op, "size", 0, INT64_MAX >> 8);
+    *inner = int_arg(info, i + 2, op, "inner", 0, INT64_MAX >> 8);
+    int64_t t, o;
+    if (__builtin_mul_overflow(*outer, *size, &t) || __builtin_mul_overflow(t, *inner, &t) || __builtin_mul_overflow(*outer, *inner, &o)) {
+      range_error(info.Env(), op, "outer·size·inner overflows");
+    }
+    return {t, o};
+  }
+
+  // reduce(op, x, outer, size, inner, out)
+  Napi::Value js_reduce(const Napi::CallbackInfo& info) {
+    const char* op = "reduce";
+    Napi::Env env = info.Env();
+    check_count(info, op, 6);
+    const int code = static_cast<int>(int_arg(info, 0, op, "op", 0, ng::R_COUNT - 1));
+    ArrayArg x = array_arg(info, 1, op, "x");
+    int64_t outer, size, inner;
+    auto [total, nout] = layout_args(info, 2, op, &outer, &size, &inner);
+    ArrayArg out = array_arg(info, 5, op, "out");
+    check_dtype(env, op, out, x.dtype);
+    if (x.dtype == DType::U8 || (code == ng::R_MEAN && x.dtype != DType::F32)) {
+      type_error(env, op, std::string("op '") + ng::kReduceOpNames[code] + "' does not support " + ng::dtype_name(x.dtype) + " arrays");
+    }
+    if ((code == ng::R_MAX || code == ng::R_MIN) && size == 0 && nout > 0) range_error(env, op, "max/min need size > 0");
+    Span xs = contiguous_span(env, op, x, total);
+    Span os = contiguous_span(env, op, out, nout);
+    check_no_overlap(env, op, os, "out", xs, "x");
+    ng::ng_reduce(code, x.dtype, x.data, outer, size, inner, out.data);
+    return env.Undefined();
+  }
+
+  // argReduce(op, x, outer, size, inner, values, indices)
+  Napi::Value js_arg_reduce(const Napi::CallbackInfo& info) {
+    const char* op = "argReduce";
+    Napi::Env env = info.Env();
+    check_count(info, op, 7);
+    const int code = static_cast<int>(int_arg(info, 0, op, "op", 0, ng::A_COUNT - 1));
+    ArrayArg x = array_arg(info, 1, op, "x");
+    int64_t outer, size, inner;
+    auto [total, nout] = layout_args(info, 2, op, &outer, &size, &inner);
+    ArrayArg values = array_arg(info, 5, op, "values");
+    ArrayArg indices = array_arg(info, 6, op, "indices");
+    check_dtype(env, op, values, x.dtype);
+    check_dtype(env, op, indices, DType::I32);
+    if (size == 0 && nout > 0) range_error(env, op, "size must be > 0");
+    Span xs = contiguous_span(env, op, x, total);
+    Span vs = contiguous_span(env, op, values, nout);
+    Span is = contiguous_span(env, op, indices, nout);
+    check_no_overlap(env, op, vs, "values", xs, "x");
+    check_no_overlap(env, op, is, "indices", xs, "x");
+    check_no_overlap(env, op, is, "indices", vs, "values");
+    ng::ng_arg_reduce(code, x.dtype, x.data, outer, size, inner, values.data, reinterpret_cast<int32_t*>(indices.data));
+    return env.Undefined();
+  }
+
+  // softmax(op, x, outer, size, inner, out)
+  Napi::Value js_softmax(const Napi::CallbackInfo& info) {
+    const char* op = "softmax";
+    Napi::Env env = info.Env();
+    check_count(info, op, 6);
+    const int code = static_cast<int>(int_arg(info, 0, op, "op", 0, ng::S_COUNT - 1));
+    ArrayArg x = array_arg(info, 1, op, "x");
+    int64_t outer, size, inner;
+    auto [total, nout] = layout_args(info, 2, op, &outer, &size, &inner);
+    (void)nout;
+    ArrayArg out = array_arg(info, 5, op, "out");
+    check_dtype(env, op, x, DType::F32);
+    check_dtype(env, op, out, DType::F32);
+    Span xs = contiguous_span(env, op, x, total);
+    Span os = contiguous_span(env, op, out, total);
+    check_no_overlap(env, op, os, "out", xs, "x");
+    ng::ng_softmax(code, reinterpret_cast<const float*>(x.data), outer, size, inner, reinterpret_cast<float*>(out.data));
+    return env.Undefined();
+  }
+
+  /** Checks a (batched) matrix operand: rows×cols with row stride ld (or transposed), batch stride. */
+  Span matrix_span(Napi::Env env, const char* op, const ArrayArg& a, int64_t offset, int64_t batch, int64_t stride, int64_t rows, int64_t cols,
+                   bool trans, int64_t ld) {
+    const int64_t stored_rows = trans ? cols : rows;
+    const int64_t stored_cols = trans ? rows : cols;
+    if (stored_cols > 0 && stored_rows > 0 && ld < stored_cols) {
+      range_error(env, op, "ld" + a.name + " (" + std::to_string(ld) + ") must be >= " + std::to_string(stored_cols));
+    }
+    const std::vector<int64_t> shape = {batch, stored_rows, stored_cols};
+    const std::vector<int64_t> strides = {stride, ld, 1};
+    Span s;
+    strided_ptr(env, op, a, offset, shape, strides, &s);
+    return s;
+  }
+
+  // gemm(batch, transA, transB, M, N, K, alpha, A, aOffset, strideA, lda, B, bOffset, strideB, ldb, beta, C, cOffset, strideC, ldc)
+  Napi::Value js_gemm(const Napi::CallbackInfo& info) {
+    const char* op = "gemm";
+    Napi::Env env = info.Env();
+    check_count(info, op, 20);
+    const int64_t lim = INT64_MAX >> 8;
+    const int64_t batch = int_arg(info, 0, op, "batch", 0, lim);
+    const bool ta = bool_arg(info, 1, op, "transA");
+    const bool tb = bool_arg(info, 2, op, "transB");
+    const int64_t M = int_arg(info, 3, op, "M", 0, lim), N = int_arg(info, 4, op, "N", 0, lim), K = int_arg(info, 5, op, "K", 0, lim);
+    const double alpha = number_arg(info, 6, op, "alpha");
+    ArrayArg A = array_arg(info, 7, op, "A");
+    const int64_t aoff = int_arg(info, 8, op, "aOffset", 0, lim), sa = int_arg(info, 9, op, "strideA", 0, lim), lda = int_arg(info, 10, op, "lda", 0, lim);
+    ArrayArg B = array_arg(info, 11, op, "B");
+    const int64_t boff = int_arg(info, 12, op, "bOffset", 0, lim), sb = int_arg(info, 13, op, "strideB", 0, lim), ldb = int_arg(info, 14, op, "ldb", 0, lim);
+    const double beta = number_arg(info, 15, op, "beta");
+    ArrayArg C = array_arg(info, 16, op, "C");
+    const int64_t coff = int_arg(info, 17, op, "cOffset", 0, lim), sc = int_arg(info, 18, op, "strideC", 0, lim), ldc = int_arg(info, 19, op, "ldc", 0, lim);
+    check_dtype(env, op, A, DType::F32);
+    check_dtype(env, op, B, DType::F32);
+    check_dtype(env, op, C, DType::F32);
+    Span as = matrix_span(env, op, A, aoff, K > 0 ? batch : 0, sa, M, K, ta, lda);
+    Span bs = matrix_span(env, op, B, boff, K > 0 ? batch : 0, sb, K, N, tb, ldb);
+    Span cs = matrix_span(env, op, C, coff, batch, sc, M, N, false, ldc);
+    if (batch > 1 && M > 0 && N > 0 && sc < (M - 1) * ldc + N) range_error(env, op, "strideC makes the output matrices overlap");
+    check_no_overlap(env, op, cs, "C", as, "A");
+    check_no_overlap(env, op, cs, "C", bs, "B");
+    if (batch == 0 || M == 0 || N == 0) return env.Undefined();
+    ng::ng_sgemm(batch, ta, tb, M, N, K, static_cast<float>(alpha), reinterpret_cast<const float*>(A.data) + aoff, sa, lda,
+                 reinterpret_cast<const float*>(B.data) + boff, sb, ldb, static_cast<float>(beta), reinterpret_cast<float*>(C.data) + coff, sc, ldc);
+    return env.Undefined();
+  }
+
+  // gather(shape, x, xOffset, xStrides, dim, xDimSize, index, out)
+  Napi::Value js_gather(const Napi::CallbackInfo& info) {
+    const char* op = "gather";
+    Napi::Env env = info.Env();
+    check_count(info, op, 8);
+    auto shape = dims_arg(info, 0, op, "shape");
+    const int rank = static_cast<int>(shape.size());
+    if (rank == 0) range_error(env, op, "shape must have at least one dim");
+    const int64_t n = checked_numel(env, op, shape);
+    ArrayArg x = array_arg(info, 1, op, "x");
+    const int64_t xoff = int_arg(info, 2, op, "xOffset", 0, INT64_MAX >> 8);
+    auto xstr = dims_arg(info, 3, op, "xStrides", rank);
+    const int dim = static_cast<int>(int_arg(info, 4, op, "dim", 0, rank - 1));
+    const int64_t dim_size = int_arg(info, 5, op, "xDimSize", 0, INT64_MAX >> 8);
+    ArrayArg index = array_arg(info, 6, op, "index");
+    ArrayArg out = array_arg(info, 7, op, "out");
+    check_dtype(env, op, index, DType::I32);
+    check_dtype(env, op, out, x.dtype);
+    // x is read over the index shape with dim replaced by its own size.
+    std::vector<int64_t> xshape = shape;
+    xshape[dim] = dim_size;
+    Span xs;
+    char* xp = strided_ptr(env, op, x, xoff, n > 0 ? xshape : std::vector<int64_t>(rank, 0), xstr, &xs);
+    if (n > 0 && dim_size == 0) range_error(env, op, "xDimSize must be > 0 when the index is not empty");
+    Span is = contiguous_span(env, op, index, n);
+    Span os = contiguous_span(env, op, out, n);
+    check_no_overlap(env, op, os, "out", xs, "x");
+    check_no_overlap(env, op, os, "out", is, "index");
+    ng::Status s = ng::ng_gather(rank, shape.data(), x.dtype, {xp, xstr.data()}, dim, dim_size, reinterpret_cast<const int32_t*>(index.data), out.data);
+    if (!s.is_ok()) throw_status(env, s);
+    return env.Undefined();
+  }
+
+  // scatterAdd(shape, out, outStrides, dim, outDimSize, index, src)
+  Napi::Value js_scatter_add(const Napi::CallbackInfo& info) {
+    const char* op = "scatterAdd";
+    Napi::Env env = info.Env();
+    check_count(info, op, 7);
+    auto shape = dims_arg(info, 0, op, "shape");
+    const int rank = static_cast<int>(shape.size());
+    if (rank == 0) range_error(env, op, "shape must have at least one dim");
+    const int64_t n = checked_numel(env, op, shape);
+    ArrayArg out = array_arg(info, 1, op, "out");
+    auto ostr = dims_arg(info, 2, op, "outStrides", rank);
+    const int dim = static_cast<int>(int_arg(info, 3, op, "dim", 0, rank - 1));
+    const int64_t dim_size = int_arg(info, 4, op, "outDimSize", 0, INT64_MAX >> 8);
+    ArrayArg index = array_arg(info, 5, op, "index");
+    ArrayArg src = array_arg(info, 6, op, "src");
+    check_dtype(env, op, index, DType::I32);
+    check_dtype(env, op, src, out.dtype);
+    if (out.dtype == DType::U8) type_error(env, op, "bool arrays cannot be accumulated");
+    std::vector<int64_t> oshape = shape;
+    oshape[dim] = dim_size;
+    Span os;
+    strided_ptr(env, op, out, 0, n > 0 ? oshape : std::vector<int64_t>(rank, 0), ostr, &os);
+    if (n > 0 && dim_size == 0) range_error(env, op, "outDimSize must be > 0 when the index is not empty");
+    for (int k = 0; k < rank; ++k) {
+      if (oshape[k] > 1 && ostr[k] == 0) range_error(env, op, "outStrides must not be 0 on a dim of size > 1");
+    }
+    Span is = contiguous_span(env, op, index, n);
+    Span ss = contiguous_span(env, op, src, n);
+    check_no_overlap(env, op, os, "out", is, "index");
+    check_no_overlap(env, op, os, "out", ss, "src");
+    ng::Status s = ng::ng_scatter_add(rank, shape.data(), out.dtype, out.data, ostr.data(), dim, dim_size,
+                                      reinterpret_cast<const int32_t*>(index.data), src.data);
+    if (!s.is_ok()) throw_status(env, s);
+    return env.Undefined();
+  }
+};
+
+}  // namespace
+
+NODE_API_ADDON(Addon)

@@ -1,0 +1,84 @@
+// The C++ side of the kernel contract (src/kernels/spec.ts): one function per kernel on raw pointers.
+// Pointers address element [0,...,0] of each operand; strides and sizes are in ELEMENTS. Callers (the
+// binding) have already checked every bound, dtype and overlap; kernels only report data-dependent
+// errors (out-of-range indices) through Status. No N-API types here.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+#include "ng/status.h"
+
+namespace ng {
+
+enum class DType : int { F32 = 0, I32 = 1, U8 = 2 };
+
+inline size_t dtype_size(DType d) { return d == DType::U8 ? 1 : 4; }
+inline const char* dtype_name(DType d) {
+  return d == DType::F32 ? "float32" : d == DType::I32 ? "int32" : "bool";
+}
+
+// Op codes: the order MUST match the arrays in src/kernels/spec.ts (checked at load via opNames()).
+enum UnaryOp : int {
+  U_NEG, U_ABS, U_SIGN, U_EXP, U_LOG, U_LOG1P, U_SQRT, U_SIN, U_COS, U_TANH, U_SIGMOID, U_RELU, U_ERF,
+  U_LEAKY_RELU, U_ELU, U_CLAMP, U_POW_SCALAR, U_HEAVISIDE, U_COUNT
+};
+enum BinaryOp : int {
+  B_ADD, B_SUB, B_MUL, B_DIV, B_POW, B_MAXIMUM, B_MINIMUM, B_EQ, B_NE, B_LT, B_LE, B_GT, B_GE,
+  B_LOGICAL_AND, B_LOGICAL_OR, B_LOGICAL_XOR, B_COUNT
+};
+enum ReduceOp : int { R_SUM, R_MEAN, R_MAX, R_MIN, R_COUNT };
+enum ArgReduceOp : int { A_MAX, A_MIN, A_COUNT };
+enum SoftmaxOp : int { S_SOFTMAX, S_LOG_SOFTMAX, S_COUNT };
+
+extern const char* const kUnaryOpNames[U_COUNT];
+extern const char* const kBinaryOpNames[B_COUNT];
+extern const char* const kReduceOpNames[R_COUNT];
+extern const char* const kArgReduceOpNames[A_COUNT];
+extern const char* const kSoftmaxOpNames[S_COUNT];
+
+inline bool unary_supports_int(int op) {
+  return op == U_NEG || op == U_ABS || op == U_SIGN || op == U_RELU || op == U_CLAMP;
+}
+inline bool binary_is_comparison(int op) { return op >= B_EQ; }
+
+/** A strided operand: pointer to element [0..0] and per-dim strides (elements). */
+struct StridedRef {
+  void* data;
+  const int64_t* strides;
+};
+
+/** dst[i] = cast(src[i]) over `shape` (rank dims). */
+void ng_copy(int rank, const int64_t* shape, DType sdt, StridedRef src, DType ddt, StridedRef dst);
+
+/** out[i] = op(x[i]) for i < n, contiguous; x may equal out. dtype F32, or I32 for unary_supports_int ops. */
+void ng_unary(int op, DType dt, const void* x, void* out, int64_t n, double alpha, double beta);
+
+/** out (contiguous over shape) = op(a, b); out is U8 for comparisons, else dt. */
+void ng_binary(int op, int rank, const int64_t* shape, DType dt, StridedRef a, StridedRef b, void* out);
+
+/** out = cond ? a : b over shape; cond U8, a/b/out dt. */
+void ng_where(int rank, const int64_t* shape, DType dt, StridedRef cond, StridedRef a, StridedRef b, void* out);
+
+/** Reduces the middle axis of contiguous [outer, size, inner]; dt F32 or I32 (mean F32 only). */
+void ng_reduce(int op, DType dt, const void* x, int64_t outer, int64_t size, int64_t inner, void* out);
+
+/** Max/min with first-index ties and NaN propagation; size > 0. */
+void ng_arg_reduce(int op, DType dt, const void* x, int64_t outer, int64_t size, int64_t inner, void* values, int32_t* indices);
+
+/** Softmax / log-softmax over the middle axis of contiguous float [outer, size, inner]. */
+void ng_softmax(int op, const float* x, int64_t outer, int64_t size, int64_t inner, float* out);
+
+/** Batched C = alpha·op(A)·op(B) + beta·C (row-major, see spec.ts gemm). */
+void ng_sgemm(int64_t batch, bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float alpha,
+              const float* A, int64_t stride_a, int64_t lda, const float* B, int64_t stride_b, int64_t ldb,
+              float beta, float* C, int64_t stride_c, int64_t ldc);
+
+/** out[i] = x[i with i_dim := index[i]] over shape (index shape); out, index contiguous. */
+Status ng_gather(int rank, const int64_t* shape, DType dt, StridedRef x, int dim, int64_t dim_size,
+                 const int32_t* index, void* out);
+
+/** out[i with i_dim := index[i]] += src[i]; out contiguous with out_strides; src, index contiguous. */
+Status ng_scatter_add(int rank, const int64_t* shape, DType dt, void* out, const int64_t* out_strides, int dim,
+                      int64_t dim_size, const int32_t* index, const void* src);
+
+}  // namespace ng

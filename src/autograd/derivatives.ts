@@ -1,0 +1,176 @@
+// THE derivative table: one backward rule per recorded primitive (see primitives.ts). A rule returns
+// lazy thunks per input, written only with public differentiable ops and never detached, so that
+// gradients of gradients (Hessians, Newton, gradient penalties) need nothing else. The mapped type
+// makes a primitive without a rule a compile error. Every kink carries a NOTE with PyTorch's convention.
+
+import type { DType } from '../core/dtype.js';
+import type { Shape } from '../core/shape.js';
+import type { PrimitiveAttrs, PrimitiveName } from '../primitives.js';
+import type { Tensor } from '../tensor.js';
+import * as E from '../ops/elementwise.js';
+import * as L from '../ops/layout.js';
+import * as R from '../ops/reduce.js';
+import { matmul } from '../ops/linalg.js';
+import { gather, scatterAdd } from '../ops/indexing.js';
+import { zerosLike, zeros } from '../ops/creation.js';
+
+export interface RuleContext<K extends PrimitiveName> {
+  /** Gradient of the output. */
+  grad: Tensor;
+  attrs: PrimitiveAttrs[K];
+  /** needs[i]: input i wants a gradient (PyTorch's grad_input_mask). */
+  needs: readonly boolean[];
+  /** Saved input i (throws if it was modified in place since the forward, or freed). */
+  input(i: number): Tensor;
+  /** Saved output (same checks). */
+  result(): Tensor;
+  inputShape(i: number): Shape;
+  inputDtype(i: number): DType;
+}
+export type Thunk = (() => Tensor) | null;
+export type Rule<K extends PrimitiveName> = (ctx: RuleContext<K>) => readonly Thunk[];
+
+const unb = (g: Tensor, c: RuleContext<PrimitiveName>, i: number): Tensor => R.sumToShape(g, c.inputShape(i));
+const zerosOf = (c: RuleContext<PrimitiveName>, i: number): Tensor => zeros(c.inputShape(i) as number[], { dtype: c.inputDtype(i) });
+
+function inversePermutation(dims: readonly number[]): number[] {
+  const inv = new Array<number>(dims.length);
+  dims.forEach((d, i) => (inv[d] = i));
+  return inv;
+}
+
+/** Expands a reduced gradient back over the reduced dims of the input. */
+function expandReduced(g: Tensor, inputShape: Shape, dims: readonly number[], keepdim: boolean): Tensor {
+  const kept = keepdim ? g : L.reshape(g, inputShape.map((s, i) => (dims.includes(i) ? 1 : s)));
+  return L.expand(kept, inputShape as number[]);
+}
+
+export const derivatives: { [K in PrimitiveName]: Rule<K> } = {
+  neg: (c) => [() => E.neg(c.grad)],
+  // NOTE: abs'(0) = 0 (PyTorch uses sgn(x)).
+  abs: (c) => [() => E.mul(c.grad, E.sign(c.input(0)))],
+  // NOTE: sign has zero derivative everywhere (PyTorch returns zeros, also at 0).
+  sign: (c) => [() => zerosLike(c.grad)],
+  exp: (c) => [() => E.mul(c.grad, c.result())],
+  log: (c) => [() => E.div(c.grad, c.input(0))],
+  log1p: (c) => [() => E.div(c.grad, E.add(c.input(0), 1))],
+  // NOTE: sqrt'(0) = inf, as in PyTorch.
+  sqrt: (c) => [() => E.div(c.grad, E.mul(c.result(), 2))],
+  sin: (c) => [() => E.mul(c.grad, E.cos(c.input(0)))],
+  cos: (c) => [() => E.neg(E.mul(c.grad, E.sin(c.input(0))))],
+  tanh: (c) => [() => E.mul(c.grad, E.sub(1, E.square(c.result())))],
+  sigmoid: (c) => [() => { const y = c.result(); return E.mul(c.grad, E.mul(y, E.sub(1, y))); }],
+  // NOTE: relu'(0) = 0 (PyTorch's threshold_backward passes the gradient only where the result > 0).
+  relu: (c) => [() => E.where(E.gt(c.result(), 0), c.grad, 0)],
+  erf: (c) => [() => E.mul(c.grad, E.mul(E.exp(E.neg(E.square(c.input(0)))), 2 / Math.sqrt(Math.PI)))],
+  // NOTE: leakyRelu'(0) = negativeSlope (PyTorch: x > 0 ? grad : grad * slope).
+  leakyRelu: (c) => [() => E.where(E.gt(c.input(0), 0), c.grad, E.mul(c.grad, c.attrs.slope))],
+  // NOTE: elu'(0) = alpha (PyTorch takes the x <= 0 branch at 0).
+  elu: (c) => [() => {
+    const x = c.input(0);
+    return E.where(E.gt(x, 0), c.grad, E.mul(c.grad, E.mul(E.exp(x), c.attrs.alpha)));
+  }],
+  // NOTE: clamp passes the gradient on the closed interval [min, max] (PyTorch), NaN inputs get none.
+  clamp: (c) => [() => {
+    const x = c.input(0);
+    return E.where(E.logicalAnd(E.ge(x, c.attrs.min), E.le(x, c.attrs.max)), c.grad, 0);
+  }],
+  // NOTE: exponent 0 gives a zero gradient even at x = 0 (PyTorch masks it).
+  powScalar: (c) => [() => {
+    const p = c.attrs.exponent;
+    if (p === 0) return zerosLike(c.grad);
+    return E.mul(c.grad, E.mul(E.pow(c.input(0), p - 1), p));
+  }],
+
+  add: (c) => [() => unb(c.grad, c, 0), () => unb(c.grad, c, 1)],
+  sub: (c) => [() => unb(c.grad, c, 0), () => unb(E.neg(c.grad), c, 1)],
+  mul: (c) => [() => unb(E.mul(c.grad, c.input(1)), c, 0), () => unb(E.mul(c.grad, c.input(0)), c, 1)],
+  div: (c) => [
+    () => unb(E.div(c.grad, c.input(1)), c, 0),
+    () => { const b = c.input(1); return unb(E.neg(E.div(E.mul(c.grad, c.input(0)), E.mul(b, b))), c, 1); },
+  ],
+  // NOTE: PyTorch's pow_backward: d/da masked to 0 where b == 0; d/db masked to 0 where a == 0 and b >= 0.
+  pow: (c) => [
+    () => {
+      const a = c.input(0);
+      const b = c.input(1);
+      return unb(E.where(E.eq(b, 0), 0, E.mul(c.grad, E.mul(b, E.pow(a, E.sub(b, 1))))), c, 0);
+    },
+    () => {
+      const a = c.input(0);
+      const b = c.input(1);
+      const zeroBase = E.logicalAnd(E.eq(a, 0), E.ge(b, 0));
+      const safeA = E.where(zeroBase, 1, a);
+      return unb(E.where(zeroBase, 0, E.mul(c.grad, E.mul(c.result(), E.log(safeA)))), c, 1);
+    },
+  ],
+  // NOTE: at ties each input gets half the gradient (PyTorch's maximum/minimum).
+  maximum: (c) => extremumRule(c, E.gt),
+  minimum: (c) => extremumRule(c, E.lt),
+  where: (c) => [
+    () => unb(E.where(c.attrs.cond, c.grad, 0), c, 0),
+    () => unb(E.where(c.attrs.cond, 0, c.grad), c, 1),
+  ],
+
+  sum: (c) => [() => expandReduced(c.grad, c.inputShape(0), c.attrs.dims, c.attrs.keepdim)],
+  mean: (c) => [() => {
+    const shape = c.inputShape(0);
+    const n = c.attrs.dims.reduce((p, d) => p * shape[d]!, 1);
+    return E.div(expandReduced(c.grad, shape, c.attrs.dims, c.attrs.keepdim), n);
+  }],
+  // NOTE: amax/amin split the gradient evenly among tied extrema (PyTorch).
+  amax: (c) => [() => evenlyDistribute(c)],
+  amin: (c) => [() => evenlyDistribute(c)],
+  // NOTE: max/min along a dim send the gradient to the returned index only (PyTorch).
+  maxDim: (c) => [() => scatterAdd(zerosOf(c, 0), c.attrs.dim, c.attrs.indices, c.grad)],
+  minDim: (c) => [() => scatterAdd(zerosOf(c, 0), c.attrs.dim, c.attrs.indices, c.grad)],
+  softmax: (c) => [() => {
+    const y = c.result();
+    const gy = E.mul(c.grad, y);
+    return E.sub(gy, E.mul(y, R.sum(gy, c.attrs.dim, { keepdim: true })));
+  }],
+  logSoftmax: (c) => [() => E.sub(c.grad, E.mul(E.exp(c.result()), R.sum(c.grad, c.attrs.dim, { keepdim: true })))],
+
+  matmul: (c) => [
+    () => unb(matmul(c.grad, L.transpose(c.input(1), -1, -2)), c, 0),
+    () => unb(matmul(L.transpose(c.input(0), -1, -2), c.grad), c, 1),
+  ],
+
+  reshape: (c) => [() => L.reshape(c.grad, c.inputShape(0) as number[])],
+  permute: (c) => [() => L.permute(c.grad, inversePermutation(c.attrs.dims))],
+  expand: (c) => [() => R.sumToShape(c.grad, c.inputShape(0))],
+  slice: (c) => [() => L.sliceBackward(c.grad, c.inputShape(0), c.attrs)],
+  sliceBackward: (c) => [() => L.sliceView(c.grad, c.attrs)],
+  cat: (c) => c.needs.map((_, i) => () => {
+    let start = 0;
+    for (let k = 0; k < i; k++) start += c.inputShape(k)[c.attrs.dim]!;
+    return L.narrow(c.grad, c.attrs.dim, start, c.inputShape(i)[c.attrs.dim]!);
+  }),
+  clone: (c) => [() => c.grad],
+  cast: (c) => [() => L.cast(c.grad, c.attrs.dtype)],
+
+  gather: (c) => [() => scatterAdd(zerosOf(c, 0), c.attrs.dim, c.attrs.index, c.grad)],
+  scatterAdd: (c) => [() => c.grad, () => gather(c.grad, c.attrs.dim, c.attrs.index)],
+};
+
+function extremumRule(c: RuleContext<'maximum' | 'minimum'>, wins: (a: Tensor, b: Tensor) => Tensor<'bool'>): readonly Thunk[] {
+  const share = (mine: Tensor, theirs: Tensor): Tensor => {
+    const half = E.mul(c.grad, 0.5);
+    return E.where(wins(mine, theirs), c.grad, E.where(E.eq(mine, theirs), half, 0));
+  };
+  return [
+    () => unb(share(c.input(0), c.input(1)), c, 0),
+    () => unb(share(c.input(1), c.input(0)), c, 1),
+  ];
+}
+
+function evenlyDistribute(c: RuleContext<'amax' | 'amin'>): Tensor {
+  const x = c.input(0);
+  const shape = c.inputShape(0);
+  const { dims, keepdim } = c.attrs;
+  const y = expandReduced(c.result(), shape, dims, keepdim);
+  const mask = L.cast(E.eq(x, y), x.dtype);
+  const count = R.sum(mask, dims, { keepdim: true });
+  const g = expandReduced(c.grad, shape, dims, keepdim);
+  return E.div(E.mul(g, mask), count);
+}

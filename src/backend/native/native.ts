@@ -1,0 +1,100 @@
+// The native backend: maps the kernel contract onto the addon's exports. Op names travel as small
+// integer codes whose order is checked against the addon's own lists at load, and shape/stride lists
+// as Float64Array. A kernel the addon lacks would be marked 'reference' here, visibly, never skipped.
+
+import type { AnyTypedArray } from '../../core/dtype.js';
+import { BackendError, IndexError, ShapeError, DTypeError, ArgumentError } from '../../core/errors.js';
+import {
+  ARG_REDUCE_OPS, BINARY_OPS, KERNEL_NAMES, REDUCE_OPS, SOFTMAX_OPS, UNARY_OPS,
+  type Dims, type KernelName, type Kernels,
+} from '../../kernels/spec.js';
+import { loadAddon } from './loader.js';
+
+export interface NativeInfo {
+  available: true;
+  version: string;
+  isa: string;
+  isaAvailable: string[];
+  threads: number;
+  napiVersion: number;
+}
+
+/** The raw addon surface (positional arguments; see native/binding/addon.cc). */
+export interface Addon {
+  init(errors: Record<string, unknown>): void;
+  info(): Omit<NativeInfo, 'available'>;
+  kernelNames(): string[];
+  opNames(): Record<'unary' | 'binary' | 'reduce' | 'argReduce' | 'softmax', string[]>;
+  copy(shape: Float64Array, src: AnyTypedArray, srcOffset: number, srcStrides: Float64Array, dst: AnyTypedArray, dstOffset: number, dstStrides: Float64Array): void;
+  unary(op: number, x: AnyTypedArray, out: AnyTypedArray, n: number, alpha: number, beta: number): void;
+  binary(op: number, shape: Float64Array, a: AnyTypedArray, aOffset: number, aStrides: Float64Array, b: AnyTypedArray, bOffset: number, bStrides: Float64Array, out: AnyTypedArray): void;
+  where(shape: Float64Array, cond: Uint8Array, cOffset: number, cStrides: Float64Array, a: AnyTypedArray, aOffset: number, aStrides: Float64Array, b: AnyTypedArray, bOffset: number, bStrides: Float64Array, out: AnyTypedArray): void;
+  reduce(op: number, x: AnyTypedArray, outer: number, size: number, inner: number, out: AnyTypedArray): void;
+  argReduce(op: number, x: AnyTypedArray, outer: number, size: number, inner: number, values: AnyTypedArray, indices: Int32Array): void;
+  softmax(op: number, x: AnyTypedArray, outer: number, size: number, inner: number, out: AnyTypedArray): void;
+  gemm(...args: Parameters<Kernels['gemm']>): void;
+  gather(shape: Float64Array, x: AnyTypedArray, xOffset: number, xStrides: Float64Array, dim: number, xDimSize: number, index: Int32Array, out: AnyTypedArray): void;
+  scatterAdd(shape: Float64Array, out: AnyTypedArray, outStrides: Float64Array, dim: number, outDimSize: number, index: Int32Array, src: AnyTypedArray): void;
+}
+
+const f64 = (d: Dims): Float64Array => Float64Array.from(d);
+
+function codes<T extends string>(name: string, ours: readonly T[], theirs: readonly string[] | undefined): Map<T, number> {
+  if (!theirs || theirs.join() !== ours.join()) {
+    throw new BackendError('native', `the addon's ${name} op list [${theirs?.join(', ')}] differs from the kernel contract [${ours.join(', ')}]: rebuild the addon`);
+  }
+  return new Map(ours.map((n, i) => [n, i]));
+}
+
+let addonSingleton: Addon | null = null;
+
+/** The raw addon (loaded once). Tests use it to abuse the binding directly. */
+export function rawAddon(): Addon {
+  if (!addonSingleton) {
+    const addon = loadAddon() as Addon;
+    addon.init({ ShapeError, DTypeError, ArgumentError, IndexError, BackendError });
+    addonSingleton = addon;
+  }
+  return addonSingleton;
+}
+
+/** Builds the native kernel table; `reference` supplies the kernels explicitly marked 'reference'. */
+export function loadNativeKernels(reference: Kernels): Kernels & { info(): NativeInfo; referenceMarked: KernelName[] } {
+  const addon = rawAddon();
+  const ops = addon.opNames();
+  const U = codes('unary', UNARY_OPS, ops.unary);
+  const B = codes('binary', BINARY_OPS, ops.binary);
+  const R = codes('reduce', REDUCE_OPS, ops.reduce);
+  const A = codes('argReduce', ARG_REDUCE_OPS, ops.argReduce);
+  const S = codes('softmax', SOFTMAX_OPS, ops.softmax);
+
+  const table: { [K in KernelName]: Kernels[K] | 'reference' } = {
+    copy: (shape, src, so, ss, dst, dof, ds) => addon.copy(f64(shape), src, so, f64(ss), dst, dof, f64(ds)),
+    unary: (op, x, out, n, alpha, beta) => addon.unary(U.get(op)!, x, out, n, alpha, beta),
+    binary: (op, shape, a, ao, as, b, bo, bs, out) => addon.binary(B.get(op)!, f64(shape), a, ao, f64(as), b, bo, f64(bs), out),
+    where: (shape, c, co, cs, a, ao, as, b, bo, bs, out) => addon.where(f64(shape), c, co, f64(cs), a, ao, f64(as), b, bo, f64(bs), out),
+    reduce: (op, x, outer, size, inner, out) => addon.reduce(R.get(op)!, x, outer, size, inner, out),
+    argReduce: (op, x, outer, size, inner, v, i) => addon.argReduce(A.get(op)!, x, outer, size, inner, v, i),
+    softmax: (op, x, outer, size, inner, out) => addon.softmax(S.get(op)!, x, outer, size, inner, out),
+    gemm: (...args) => addon.gemm(...args),
+    gather: (shape, x, xo, xs, dim, size, index, out) => addon.gather(f64(shape), x, xo, f64(xs), dim, size, index, out),
+    scatterAdd: (shape, out, os, dim, size, index, src) => addon.scatterAdd(f64(shape), out, f64(os), dim, size, index, src),
+  };
+
+  const exported = new Set(addon.kernelNames());
+  const kernels = {} as Record<KernelName, unknown>;
+  const referenceMarked: KernelName[] = [];
+  for (const name of KERNEL_NAMES) {
+    const impl = table[name];
+    if (impl === 'reference') {
+      kernels[name] = reference[name];
+      referenceMarked.push(name);
+    }
+    else if (!exported.has(name)) throw new BackendError('native', `the addon does not export kernel '${name}': rebuild the addon`);
+    else kernels[name] = impl;
+  }
+  return Object.assign(kernels as unknown as Kernels, {
+    info: (): NativeInfo => ({ available: true as const, ...addon.info() }),
+    referenceMarked,
+  });
+}

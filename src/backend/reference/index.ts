@@ -1,0 +1,10 @@
+// The reference backend: every kernel of the contract, in plain TypeScript. The mapped type makes a
+// missing kernel a compile error. Never the fast path; always the oracle.
+
+import type { Kernels } from '../../kernels/spec.js';
+import { copy, unary, binary, where } from './elementwise.js';
+import { reduce, argReduce, softmax } from './reduce.js';
+import { gemm } from './linalg.js';
+import { gather, scatterAdd } from './indexing.js';
+
+export const referenceKernels: Kernels = { copy, unary, binary, where, reduce, argReduce, softmax, gemm, gather, scatterAdd };

@@ -1,0 +1,142 @@
+// THE kernel contract: every compute kernel with its exact signature. The reference backend
+// implements all of them in plain TypeScript (the executable spec); the native backend forwards
+// each to the addon or marks it 'reference'. Kernels trust nothing about dtype promotion or
+// broadcasting rules (ops/ resolves those) but must honour the layout described for each one.
+//
+// Conventions for every kernel:
+// - Strides and offsets are in ELEMENTS, never bytes. Strides are >= 0 (0 = broadcast dim).
+// - A "strided operand" is (array, offset, strides) read over the iteration `shape`.
+// - Outputs are written, never read (except gemm with beta != 0 and scatterAdd, which accumulate).
+// - Arrays of one call never overlap unless stated.
+// - Every kernel accepts float64 arrays (gradcheck runs in double on the reference backend).
+
+import type { AnyTypedArray, FloatArray } from '../core/dtype.js';
+
+export type Dims = readonly number[];
+
+/** Elementwise unary ops (contiguous in, contiguous out, same dtype). `alpha`/`beta` parametrise some. */
+export const UNARY_OPS = [
+  'neg', // int32 too
+  'abs', // int32 too
+  'sign', // int32 too
+  'exp',
+  'log',
+  'log1p',
+  'sqrt',
+  'sin',
+  'cos',
+  'tanh',
+  'sigmoid',
+  'relu', // int32 too. NOTE: NaN stays NaN (PyTorch)
+  'erf',
+  'leakyRelu', // alpha = negative slope
+  'elu', // alpha
+  'clamp', // alpha = min, beta = max (use -Infinity/Infinity for "none"); NaN stays NaN
+  'powScalar', // alpha = exponent
+  'heaviside', // alpha = value at 0; 1 for x > 0, 0 for x < 0, NaN stays NaN
+] as const;
+export type UnaryOp = (typeof UNARY_OPS)[number];
+/** Unary ops the kernels also run on int32 arrays. */
+export const INT_UNARY_OPS: readonly UnaryOp[] = ['neg', 'abs', 'sign', 'relu', 'clamp'];
+
+/** Elementwise binary ops. Arithmetic ops write `a`'s dtype; comparisons and logical ops write bool (Uint8Array). */
+export const BINARY_OPS = [
+  'add',
+  'sub',
+  'mul',
+  'div',
+  'pow',
+  'maximum', // NOTE: NaN propagates (PyTorch)
+  'minimum',
+  'eq',
+  'ne',
+  'lt',
+  'le',
+  'gt',
+  'ge',
+  'logicalAnd',
+  'logicalOr',
+  'logicalXor',
+] as const;
+export type BinaryOp = (typeof BINARY_OPS)[number];
+export const COMPARISON_OPS: readonly BinaryOp[] = ['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'logicalAnd', 'logicalOr', 'logicalXor'];
+
+/** Reductions over the middle axis of a contiguous [outer, size, inner] array. */
+export const REDUCE_OPS = ['sum', 'mean', 'max', 'min'] as const;
+export type ReduceOp = (typeof REDUCE_OPS)[number];
+
+export const ARG_REDUCE_OPS = ['max', 'min'] as const;
+export type ArgReduceOp = (typeof ARG_REDUCE_OPS)[number];
+
+export const SOFTMAX_OPS = ['softmax', 'logSoftmax'] as const;
+export type SoftmaxOp = (typeof SOFTMAX_OPS)[number];
+
+export interface Kernels {
+  /**
+   * dst[dstOffset + Σ i_d·dstStrides_d] = cast(src[srcOffset + Σ i_d·srcStrides_d]) for every index i of
+   * `shape`. Converts between any two dtypes (float→int truncates toward zero; →bool is x != 0).
+   * dst must not overlap src and must not alias itself (no 0 strides in dst unless that dim has size 1).
+   */
+  copy(shape: Dims, src: AnyTypedArray, srcOffset: number, srcStrides: Dims, dst: AnyTypedArray, dstOffset: number, dstStrides: Dims): void;
+
+  /** out[i] = op(x[i], alpha, beta) for i < n. x and out have the same dtype; may be the same array (in place). */
+  unary(op: UnaryOp, x: AnyTypedArray, out: AnyTypedArray, n: number, alpha: number, beta: number): void;
+
+  /**
+   * out[i] = op(a[...], b[...]) over `shape`, out contiguous row-major. a and b have the same dtype
+   * (float32/float64/int32, or bool for logical ops); out has that dtype for arithmetic ops and
+   * bool for comparisons. Integer division is not a kernel case (ops promote it to float).
+   */
+  binary(op: BinaryOp, shape: Dims, a: AnyTypedArray, aOffset: number, aStrides: Dims, b: AnyTypedArray, bOffset: number, bStrides: Dims, out: AnyTypedArray): void;
+
+  /** out[i] = cond[...] ? a[...] : b[...] over `shape`, out contiguous; cond is bool; a, b, out share a dtype. */
+  where(shape: Dims, cond: Uint8Array, cOffset: number, cStrides: Dims, a: AnyTypedArray, aOffset: number, aStrides: Dims, b: AnyTypedArray, bOffset: number, bStrides: Dims, out: AnyTypedArray): void;
+
+  /**
+   * x is contiguous [outer, size, inner]; out[o, j] = op over k < size of x[o, k, j]. Same dtype in and out
+   * (mean only for floats). size = 0: sum → 0, mean → NaN; max/min with size 0 are rejected by ops.
+   * NOTE: max/min propagate NaN (PyTorch).
+   */
+  reduce(op: ReduceOp, x: AnyTypedArray, outer: number, size: number, inner: number, out: AnyTypedArray): void;
+
+  /**
+   * Like reduce with max/min, also writing the int32 index along the axis. Ties take the first index;
+   * NaN counts as the extreme and the first NaN wins (PyTorch). size must be > 0.
+   */
+  argReduce(op: ArgReduceOp, x: AnyTypedArray, outer: number, size: number, inner: number, values: AnyTypedArray, indices: Int32Array): void;
+
+  /** Softmax or log-softmax over the middle axis of contiguous [outer, size, inner] floats, max-shifted. */
+  softmax(op: SoftmaxOp, x: FloatArray, outer: number, size: number, inner: number, out: FloatArray): void;
+
+  /**
+   * Batched C_b = alpha·op(A_b)·op(B_b) + beta·C_b for b < batch, row-major. op(A) is M×K: A_b starts at
+   * aOffset + b·strideA with row stride lda (or, transposed, A is stored K×M). Same for B (K×N) and C (M×N,
+   * row stride ldc). strideA/strideB may be 0 (shared operand). beta = 0 ignores C's old contents (NaN too).
+   * Floats only; A, B, C share a dtype; C does not overlap A or B.
+   */
+  gemm(
+    batch: number, transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number,
+    A: FloatArray, aOffset: number, strideA: number, lda: number,
+    B: FloatArray, bOffset: number, strideB: number, ldb: number,
+    beta: number, C: FloatArray, cOffset: number, strideC: number, ldc: number,
+  ): void;
+
+  /**
+   * out[i] = x[i with i_dim replaced by index[i]] for i over `shape` (the index shape), out contiguous.
+   * x is strided (xOffset, xStrides) with xDimSize entries along `dim`; index is contiguous int32.
+   * An index outside [0, xDimSize) raises IndexError (PyTorch's gather does not wrap negative indices).
+   */
+  gather(shape: Dims, x: AnyTypedArray, xOffset: number, xStrides: Dims, dim: number, xDimSize: number, index: Int32Array, out: AnyTypedArray): void;
+
+  /**
+   * out[i with i_dim replaced by index[i]] += src[i] for i over `shape` (the index/src shape, both contiguous).
+   * out is contiguous with `outStrides` and outDimSize entries along `dim`. Index out of range → IndexError.
+   */
+  scatterAdd(shape: Dims, out: AnyTypedArray, outStrides: Dims, dim: number, outDimSize: number, index: Int32Array, src: AnyTypedArray): void;
+}
+
+export type KernelName = keyof Kernels;
+export type KernelArgs<K extends KernelName> = Parameters<Kernels[K]>;
+
+/** Every kernel name, in a fixed order; the native addon's own list must match (see tests/ops/parity). */
+export const KERNEL_NAMES: readonly KernelName[] = ['copy', 'unary', 'binary', 'where', 'reduce', 'argReduce', 'softmax', 'gemm', 'gather', 'scatterAdd'];

@@ -1,0 +1,10 @@
+// F: the functional interface (PyTorch's torch.nn.functional): activations, softmax family, linear
+// and losses, all differentiable.
+
+export { relu, leakyRelu, elu, softplus, gelu, sigmoid, tanh, step, heaviside } from '../ops/elementwise.js';
+export { softmax, logSoftmax, logsumexp } from '../ops/reduce.js';
+export { linear } from '../ops/linalg.js';
+export {
+  mseLoss, l1Loss, smoothL1Loss, huberLoss, binaryCrossEntropy, binaryCrossEntropyWithLogits,
+  crossEntropy, nllLoss, klDiv, type Reduction, type CrossEntropyOptions, type NllOptions,
+} from '../ops/loss.js';

@@ -1,0 +1,9 @@
+// The nn namespace: Module, Parameter, layers, loss modules, init.
+
+export { Module, type LoadResult } from './module.js';
+export { Parameter } from './parameter.js';
+export { Linear, Identity, Flatten, type LinearOptions } from './layers/linear.js';
+export { ReLU, Sigmoid, Tanh, LeakyReLU, ELU, Softplus, GELU, Step, Softmax, LogSoftmax } from './layers/activation.js';
+export { Sequential, ModuleList } from './layers/containers.js';
+export { MSELoss, L1Loss, SmoothL1Loss, HuberLoss, BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, NLLLoss, KLDivLoss } from './layers/loss.js';
+export * as init from './init.js';

@@ -1,0 +1,63 @@
+// The recorded primitives: every op the autograd graph can hold, with its attribute type. ops/ records
+// nodes with these names; autograd/derivatives.ts must give a rule for each (a mapped type over this
+// interface, so a primitive without a derivative does not compile). Composite ops are not listed here.
+
+import type { DType } from './core/dtype.js';
+import type { Tensor } from './tensor.js';
+
+type None = Record<string, never>;
+export interface ReduceAttrs {
+  /** Reduced dims of the input, ascending. */
+  dims: readonly number[];
+  keepdim: boolean;
+}
+export interface DimReduceAttrs {
+  dim: number;
+  keepdim: boolean;
+  /** Selected positions along `dim` (keepdim layout), saved from the forward. */
+  indices: Tensor<'int32'>;
+}
+/** A strided window: per dim start, step (>= 1) and resulting size. */
+export interface SliceAttrs {
+  starts: readonly number[];
+  steps: readonly number[];
+  sizes: readonly number[];
+}
+
+export interface PrimitiveAttrs {
+  // Elementwise unary (inputs: [x]).
+  neg: None; abs: None; sign: None; exp: None; log: None; log1p: None; sqrt: None;
+  sin: None; cos: None; tanh: None; sigmoid: None; relu: None; erf: None;
+  leakyRelu: { slope: number };
+  elu: { alpha: number };
+  clamp: { min: number; max: number };
+  powScalar: { exponent: number };
+  // Elementwise binary with broadcasting (inputs: [a, b]).
+  add: None; sub: None; mul: None; div: None; pow: None; maximum: None; minimum: None;
+  /** inputs: [a, b]; the condition is not differentiable and travels as an attribute. */
+  where: { cond: Tensor<'bool'> };
+  // Reductions (inputs: [x]).
+  sum: ReduceAttrs; mean: ReduceAttrs; amax: ReduceAttrs; amin: ReduceAttrs;
+  maxDim: DimReduceAttrs; minDim: DimReduceAttrs;
+  softmax: { dim: number };
+  logSoftmax: { dim: number };
+  // Linear algebra (inputs: [a, b], both >= 2-D with broadcast batch dims).
+  matmul: None;
+  // Layout (inputs: [x], or the pieces for cat).
+  reshape: { shape: readonly number[] };
+  permute: { dims: readonly number[] };
+  expand: { shape: readonly number[] };
+  slice: SliceAttrs;
+  /** Zeros of `inputShape` with the input written into the window (the adjoint of slice). */
+  sliceBackward: SliceAttrs & { inputShape: readonly number[] };
+  cat: { dim: number };
+  /** A contiguous copy with its own storage. */
+  clone: None;
+  cast: { dtype: DType };
+  // Indexing.
+  gather: { dim: number; index: Tensor<'int32'> };
+  /** inputs: [base, src]. */
+  scatterAdd: { dim: number; index: Tensor<'int32'> };
+}
+
+export type PrimitiveName = keyof PrimitiveAttrs;
