@@ -143,7 +143,7 @@ export function sweep(op: string, roots: readonly Tensor[], grads: readonly (Ten
         if (!retainGraph) free(node);
         continue;
       }
-      if (node.retained && !capture) node.retained.grad = accumulate(node.retained.grad, createGraph ? g : detach(g));
+      if (node.retained && !capture) node.retained.grad = accumulate(node.retained.grad, createGraph ? g : detach(clone(g)));
       for (const i of captureNode.get(node) ?? []) captured[i] = accumulate(captured[i]!, g);
       const needs = node.next.map((e) => e !== null && (leads === null || (e instanceof Tensor ? captureLeaf.has(e) : leads.get(e) === true)));
       if (needs.some(Boolean)) {

@@ -5,6 +5,8 @@ import { backward, type BackwardOptions } from './functional.js';
 
 export { backward, grad, jacobian, hessian, vjp, hvp, type BackwardOptions, type GradOptions, type JacobianOptions } from './functional.js';
 export { gradcheck, gradgradcheck, GradcheckError, type GradcheckOptions } from './gradcheck.js';
+/** PyTorch's torch.autograd.functional namespace. */
+export * as functional from './functional_api.js';
 
 declare module '../tensor.js' {
   interface Tensor<D extends DType = DType> {

@@ -17,6 +17,11 @@ export interface RandomOptions<D extends DType = DType> extends CreateOptions<D>
   generator?: Generator;
 }
 export type NestedArray = number | boolean | readonly NestedArray[];
+export type NestedBool = boolean | readonly NestedBool[];
+export interface TensorOptions<D extends DType = DType> extends CreateOptions<D> {
+  /** The shape of flat data (a typed array or a flat list). */
+  shape?: readonly number[];
+}
 
 function finish<D extends DType>(op: string, t: Tensor<D>, options: CreateOptions | undefined): Tensor<D> {
   if (options?.requiresGrad !== undefined) {
@@ -62,7 +67,12 @@ function inferNested(op: string, data: NestedArray): { shape: number[]; flat: (n
  * `{ shape }` unless 1-D. Numbers default to float32, booleans to bool; Int32Array → int32,
  * Float64Array → float64, other typed arrays → float32.
  */
-export function tensor<D extends DType = 'float32'>(data: NestedArray | AnyTypedArray | ArrayLike<number>, options?: CreateOptions<D> & { shape?: readonly number[] }): Tensor<D> {
+export function tensor<D extends DType>(data: NestedArray | AnyTypedArray | ArrayLike<number>, options: TensorOptions<D> & { dtype: D }): Tensor<D>;
+export function tensor(data: NestedBool, options?: TensorOptions<'bool'>): Tensor<'bool'>;
+export function tensor(data: Int32Array, options?: TensorOptions<'int32'>): Tensor<'int32'>;
+export function tensor(data: Float64Array, options?: TensorOptions<'float64'>): Tensor<'float64'>;
+export function tensor(data: NestedArray | AnyTypedArray | ArrayLike<number>, options?: TensorOptions<'float32'>): Tensor<'float32'>;
+export function tensor<D extends DType = 'float32'>(data: NestedArray | AnyTypedArray | ArrayLike<number>, options?: TensorOptions<D>): Tensor<D> {
   checkOptions('tensor', options, ['dtype', 'requiresGrad', 'shape']);
   if (ArrayBuffer.isView(data)) {
     const arr = data as unknown as AnyTypedArray;

@@ -32,6 +32,10 @@ export abstract class Optimizer<O extends object> {
       if (!(p instanceof Tensor)) throw new ArgumentError(this.name, `params[${i}]`, 'must be a Tensor');
       if (!p.isLeaf) throw new ArgumentError(this.name, `params[${i}]`, "can't optimize a non-leaf Tensor");
     });
+    if (new Set(params).size !== params.length) {
+      // NOTE: PyTorch warns and would update such a parameter twice per step; refusing is safer.
+      throw new ArgumentError(this.name, 'params', 'contains the same parameter more than once');
+    }
     const seen = new Set(this.paramGroups.flatMap((g) => g.params));
     for (const p of params) if (seen.has(p)) throw new ArgumentError(this.name, 'params', 'some parameters appear in more than one parameter group');
     const known = new Set(['params', ...Object.keys(this.defaults)]);
