@@ -79,21 +79,29 @@ export function sweep(op: string, roots: readonly Tensor[], grads: readonly (Ten
   });
 
   const pending = new Map<GradNode, Tensor>();
+  // Storages a new .grad must not share: the caller's gradients and every .grad handed out so far.
   const handedOut = new Set<unknown>();
+  for (const g of grads) if (g instanceof Tensor) handedOut.add(g.storage);
   const accumulate = (acc: Tensor | null, g: Tensor): Tensor => (acc === null ? g : (add(acc, g) as Tensor));
+  // NOTE: a gradient tensor may be shared (add passes the same grad to both inputs, the caller keeps
+  // its gradient tensor, a view of one aliases another); .grad then gets a private contiguous copy, so
+  // in-place edits of one .grad never change another (PyTorch's AccumulateGrad steals only unshared ones).
+  const ownGrad = (g: Tensor): Tensor => {
+    const v = handedOut.has(g.storage) || !g.isContiguous() ? clone(g) : g;
+    handedOut.add(v.storage);
+    return createGraph ? v : detach(v);
+  };
+  const accumulateGrad = (t: Tensor, g: Tensor): void => {
+    t.grad = t.grad === null ? ownGrad(g) : (createGraph ? add(t.grad, g) : detach(add(t.grad, g))) as Tensor;
+  };
 
-  const toLeaf = (leaf: Tensor, g: Tensor, seed: boolean): void => {
+  const toLeaf = (leaf: Tensor, g: Tensor): void => {
     if (capture) {
       const i = captureLeaf.get(leaf);
       if (i !== undefined) captured[i] = accumulate(captured[i]!, g);
       return;
     }
-    let value = createGraph ? g : detach(g);
-    // NOTE: a gradient tensor may be shared (add passes the same grad to both inputs, a seed belongs to
-    // the caller); .grad gets a private copy then, so in-place edits of one .grad never change another.
-    if (leaf.grad === null && (seed || handedOut.has(g.storage) || !g.isContiguous())) value = createGraph ? clone(g) : detach(clone(g));
-    handedOut.add(value.storage);
-    leaf.grad = leaf.grad === null ? value : (createGraph ? add(leaf.grad, value) : detach(add(leaf.grad, value))) as Tensor;
+    accumulateGrad(leaf, g);
   };
 
   const run = (): void => {
@@ -107,7 +115,7 @@ export function sweep(op: string, roots: readonly Tensor[], grads: readonly (Ten
         pending.set(r.gradFn, pending.has(r.gradFn) ? (add(pending.get(r.gradFn)!, g) as Tensor) : g);
         stack.push(r.gradFn);
       } else {
-        toLeaf(r, g, true);
+        toLeaf(r, g);
       }
     });
     const seen = new Set<GradNode>();
@@ -143,7 +151,7 @@ export function sweep(op: string, roots: readonly Tensor[], grads: readonly (Ten
         if (!retainGraph) free(node);
         continue;
       }
-      if (node.retained && !capture) node.retained.grad = accumulate(node.retained.grad, createGraph ? g : detach(clone(g)));
+      if (node.retained && !capture) accumulateGrad(node.retained, g);
       for (const i of captureNode.get(node) ?? []) captured[i] = accumulate(captured[i]!, g);
       const needs = node.next.map((e) => e !== null && (leads === null || (e instanceof Tensor ? captureLeaf.has(e) : leads.get(e) === true)));
       if (needs.some(Boolean)) {
@@ -157,7 +165,7 @@ export function sweep(op: string, roots: readonly Tensor[], grads: readonly (Ten
           if (!shapesEqual(gi.shape, node.inputShapes[i]!)) {
             throw new AutogradError(op, `internal error: the gradient of '${node.op}' input ${i} has shape [${gi.shape.join(',')}], expected [${node.inputShapes[i]!.join(',')}]`);
           }
-          if (edge instanceof Tensor) toLeaf(edge, gi, false);
+          if (edge instanceof Tensor) toLeaf(edge, gi);
           else pending.set(edge, pending.has(edge) ? (add(pending.get(edge)!, gi) as Tensor) : gi);
         });
       }
@@ -167,7 +175,8 @@ export function sweep(op: string, roots: readonly Tensor[], grads: readonly (Ten
 
   if (createGraph) enableGrad(run);
   else noGrad(run);
-  // A captured gradient is handed out once; copy it if it aliases another or the caller's seed.
+  // NOTE: as torch.autograd.grad, captured gradients are returned as computed: two of them (or one and
+  // the caller's gradOutputs) may share storage, e.g. both inputs of an add.
   return captured;
 }
 

@@ -47,8 +47,8 @@ function expandReduced(g: Tensor, inputShape: Shape, dims: readonly number[], ke
 
 export const derivatives: { [K in PrimitiveName]: Rule<K> } = {
   neg: (c) => [() => E.neg(c.grad)],
-  // NOTE: abs'(0) = 0 (PyTorch uses sgn(x)).
-  abs: (c) => [() => E.mul(c.grad, E.sign(c.input(0)))],
+  // NOTE: abs'(0) = 0 (PyTorch uses sgn(x)); written with comparisons so a NaN input gets 0, as in PyTorch.
+  abs: (c) => [() => { const x = c.input(0); return E.where(E.gt(x, 0), c.grad, E.where(E.lt(x, 0), E.neg(c.grad), 0)); }],
   // NOTE: sign has zero derivative everywhere (PyTorch returns zeros, also at 0).
   sign: (c) => [() => zerosLike(c.grad)],
   exp: (c) => [() => E.mul(c.grad, c.result())],
@@ -60,15 +60,15 @@ export const derivatives: { [K in PrimitiveName]: Rule<K> } = {
   cos: (c) => [() => E.neg(E.mul(c.grad, E.sin(c.input(0))))],
   tanh: (c) => [() => E.mul(c.grad, E.sub(1, E.square(c.result())))],
   sigmoid: (c) => [() => { const y = c.result(); return E.mul(c.grad, E.mul(y, E.sub(1, y))); }],
-  // NOTE: relu'(0) = 0 (PyTorch's threshold_backward passes the gradient only where the result > 0).
-  relu: (c) => [() => E.where(E.gt(c.result(), 0), c.grad, 0)],
+  // NOTE: relu'(0) = 0 (PyTorch's threshold_backward: result <= 0 ? 0 : grad, so a NaN passes grad).
+  relu: (c) => [() => E.where(E.le(c.result(), 0), 0, c.grad)],
   erf: (c) => [() => E.mul(c.grad, E.mul(E.exp(E.neg(E.square(c.input(0)))), 2 / Math.sqrt(Math.PI)))],
   // NOTE: leakyRelu'(0) = negativeSlope (PyTorch: x > 0 ? grad : grad * slope).
   leakyRelu: (c) => [() => E.where(E.gt(c.input(0), 0), c.grad, E.mul(c.grad, c.attrs.slope))],
-  // NOTE: elu'(0) = alpha (PyTorch takes the x <= 0 branch at 0).
+  // NOTE: elu'(0) = alpha (PyTorch takes the x <= 0 branch at 0; a NaN takes the other one: grad).
   elu: (c) => [() => {
     const x = c.input(0);
-    return E.where(E.gt(x, 0), c.grad, E.mul(c.grad, E.mul(E.exp(x), c.attrs.alpha)));
+    return E.where(E.le(x, 0), E.mul(c.grad, E.mul(E.exp(x), c.attrs.alpha)), c.grad);
   }],
   // NOTE: clamp passes the gradient on the closed interval [min, max] (PyTorch), NaN inputs get none.
   clamp: (c) => [() => {
@@ -104,9 +104,10 @@ export const derivatives: { [K in PrimitiveName]: Rule<K> } = {
       return unb(E.where(zeroBase, 0, E.mul(c.grad, E.mul(c.result(), E.log(safeA)))), c, 1);
     },
   ],
-  // NOTE: at ties each input gets half the gradient (PyTorch's maximum/minimum).
-  maximum: (c) => extremumRule(c, E.gt),
-  minimum: (c) => extremumRule(c, E.lt),
+  // NOTE: at ties each input gets half the gradient (PyTorch's maximum/minimum); where a NaN is
+  // compared, neither input loses, so both get the full gradient (PyTorch masks only the loser).
+  maximum: (c) => extremumRule(c, E.lt),
+  minimum: (c) => extremumRule(c, E.gt),
   where: (c) => [
     () => unb(E.where(c.attrs.cond, c.grad, 0), c, 0),
     () => unb(E.where(c.attrs.cond, 0, c.grad), c, 1),
@@ -150,13 +151,20 @@ export const derivatives: { [K in PrimitiveName]: Rule<K> } = {
   cast: (c) => [() => L.cast(c.grad, c.attrs.dtype)],
 
   gather: (c) => [() => scatterAdd(zerosOf(c, 0), c.attrs.dim, c.attrs.index, c.grad)],
-  scatterAdd: (c) => [() => c.grad, () => gather(c.grad, c.attrs.dim, c.attrs.index)],
+  scatterAdd: (c) => [() => c.grad, () => {
+    const g = gather(c.grad, c.attrs.dim, c.attrs.index);
+    const srcShape = c.inputShape(1);
+    if (g.ndim === srcShape.length && g.shape.every((s, i) => s === srcShape[i])) return g;
+    // NOTE: the forward reads only the index-shaped corner of src (PyTorch's rule), so the rest of src
+    // gets a zero gradient (PyTorch 1.13 raises a shape error in backward here instead).
+    return L.sliceBackward(g, srcShape, { starts: srcShape.map(() => 0), steps: srcShape.map(() => 1), sizes: g.shape });
+  }],
 };
 
-function extremumRule(c: RuleContext<'maximum' | 'minimum'>, wins: (a: Tensor, b: Tensor) => Tensor<'bool'>): readonly Thunk[] {
+function extremumRule(c: RuleContext<'maximum' | 'minimum'>, loses: (a: Tensor, b: Tensor) => Tensor<'bool'>): readonly Thunk[] {
   const share = (mine: Tensor, theirs: Tensor): Tensor => {
     const half = E.mul(c.grad, 0.5);
-    return E.where(wins(mine, theirs), c.grad, E.where(E.eq(mine, theirs), half, 0));
+    return E.where(loses(mine, theirs), 0, E.where(E.eq(mine, theirs), half, c.grad));
   };
   return [
     () => unb(share(c.input(0), c.input(1)), c, 0),
@@ -169,7 +177,9 @@ function evenlyDistribute(c: RuleContext<'amax' | 'amin'>): Tensor {
   const shape = c.inputShape(0);
   const { dims, keepdim } = c.attrs;
   const y = expandReduced(c.result(), shape, dims, keepdim);
-  const mask = L.cast(E.eq(x, y), x.dtype);
+  // NOTE: a NaN extremum counts as tied with the NaN inputs, so they share the gradient (PyTorch's
+  // evenly_distribute_backward for max()/min(); its amax/amin give NaN to the whole slice instead).
+  const mask = L.cast(E.logicalOr(E.eq(x, y), E.logicalAnd(E.ne(x, x), E.ne(y, y))), x.dtype);
   const count = R.sum(mask, dims, { keepdim: true });
   const g = expandReduced(c.grad, shape, dims, keepdim);
   return E.div(E.mul(g, mask), count);

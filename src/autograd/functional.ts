@@ -78,6 +78,11 @@ export interface JacobianOptions {
  * Jacobian of fn at inputs: for one input and one output a tensor of shape [...out.shape, ...in.shape];
  * with several, nested arrays [output][input] (PyTorch's `torch.autograd.functional.jacobian`).
  */
+export function jacobian(fn: (x: Tensor) => Tensor, inputs: Tensor, options?: JacobianOptions): Tensor;
+export function jacobian(fn: (...inputs: Tensor[]) => Tensor, inputs: readonly Tensor[], options?: JacobianOptions): Tensor[];
+export function jacobian(fn: (x: Tensor) => readonly Tensor[], inputs: Tensor, options?: JacobianOptions): Tensor[];
+export function jacobian(fn: (...inputs: Tensor[]) => readonly Tensor[], inputs: readonly Tensor[], options?: JacobianOptions): Tensor[][];
+export function jacobian(fn: Fn, inputs: Tensor | readonly Tensor[], options?: JacobianOptions): Tensor | Tensor[] | Tensor[][];
 export function jacobian(fn: Fn, inputs: Tensor | readonly Tensor[], options?: JacobianOptions): Tensor | Tensor[] | Tensor[][] {
   checkOptions('jacobian', options, ['createGraph', 'strict']);
   if (typeof fn !== 'function') throw new ArgumentError('jacobian', 'func', 'must be a function');
@@ -114,6 +119,8 @@ export function jacobian(fn: Fn, inputs: Tensor | readonly Tensor[], options?: J
 }
 
 /** Hessian of a scalar fn: [...in.shape, ...in.shape] for one input, nested [i][j] blocks for several. */
+export function hessian(fn: (x: Tensor) => Tensor, inputs: Tensor, options?: JacobianOptions): Tensor;
+export function hessian(fn: (...inputs: Tensor[]) => Tensor, inputs: readonly Tensor[], options?: JacobianOptions): Tensor[][];
 export function hessian(fn: (...inputs: Tensor[]) => Tensor, inputs: Tensor | readonly Tensor[], options?: JacobianOptions): Tensor | Tensor[][] {
   checkOptions('hessian', options, ['createGraph', 'strict']);
   const single = inputs instanceof Tensor;

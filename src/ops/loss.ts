@@ -2,17 +2,19 @@
 // All are composites of differentiable ops, written to stay finite: log-sum-exp for cross entropy,
 // a NaN-free softplus for logits, clamped logs (>= -100) for probabilities, as PyTorch does.
 
-import { isFloat } from '../core/dtype.js';
+import { isFloat, type FloatDType } from '../core/dtype.js';
 import { ArgumentError, DTypeError, IndexError, ShapeError, checkOptions } from '../core/errors.js';
 import { shapesEqual } from '../core/shape.js';
 import type { Tensor } from '../tensor.js';
-import { abs, add, clamp, div, exp, gt, log, lt, mul, ne, neg, softplus, square, sub, where } from './elementwise.js';
+import { abs, add, clamp, div, eq, exp, gt, log, logicalOr, lt, mul, ne, neg, softplus, square, sub, where } from './elementwise.js';
 import { assertTensor, checkFinite, checkInt } from './helpers.js';
 import { cast, reshape, squeeze, unsqueeze } from './layout.js';
 import { logSoftmax, mean, sum } from './reduce.js';
 import { gather } from './indexing.js';
 
 export type Reduction = 'mean' | 'sum' | 'none';
+/** Losses are always floating point (so `loss.item()` is a number). */
+export type LossTensor = Tensor<FloatDType>;
 
 function reduction(op: string, r: unknown, allowed: readonly string[] = ['mean', 'sum', 'none']): string {
   const v = r ?? 'mean';
@@ -20,8 +22,8 @@ function reduction(op: string, r: unknown, allowed: readonly string[] = ['mean',
   return v;
 }
 
-function reduce(loss: Tensor, r: string): Tensor {
-  return r === 'none' ? loss : r === 'sum' ? sum(loss) : mean(loss);
+function reduce(loss: Tensor, r: string): LossTensor {
+  return (r === 'none' ? loss : r === 'sum' ? sum(loss) : mean(loss)) as LossTensor;
 }
 
 function floatInputs(op: string, input: Tensor, target: Tensor): [Tensor, Tensor] {
@@ -39,21 +41,21 @@ export interface ReductionOptions {
 }
 
 /** Mean squared error (x − y)². */
-export function mseLoss(input: Tensor, target: Tensor, options?: ReductionOptions): Tensor {
+export function mseLoss(input: Tensor, target: Tensor, options?: ReductionOptions): LossTensor {
   checkOptions('mseLoss', options, ['reduction']);
   const [x, y] = floatInputs('mseLoss', input, target);
   return reduce(square(sub(x, y)), reduction('mseLoss', options?.reduction));
 }
 
 /** Mean absolute error |x − y|. NOTE: the gradient at x = y is 0 (PyTorch's sign). */
-export function l1Loss(input: Tensor, target: Tensor, options?: ReductionOptions): Tensor {
+export function l1Loss(input: Tensor, target: Tensor, options?: ReductionOptions): LossTensor {
   checkOptions('l1Loss', options, ['reduction']);
   const [x, y] = floatInputs('l1Loss', input, target);
   return reduce(abs(sub(x, y)), reduction('l1Loss', options?.reduction));
 }
 
 /** 0.5·z²/beta where |z| < beta, else |z| − 0.5·beta (z = x − y); beta = 0 is l1Loss. */
-export function smoothL1Loss(input: Tensor, target: Tensor, options?: ReductionOptions & { beta?: number }): Tensor {
+export function smoothL1Loss(input: Tensor, target: Tensor, options?: ReductionOptions & { beta?: number }): LossTensor {
   checkOptions('smoothL1Loss', options, ['reduction', 'beta']);
   const beta = options?.beta ?? 1;
   checkFinite('smoothL1Loss', 'beta', beta);
@@ -67,7 +69,7 @@ export function smoothL1Loss(input: Tensor, target: Tensor, options?: ReductionO
 }
 
 /** 0.5·z² where |z| < delta, else delta·(|z| − 0.5·delta). */
-export function huberLoss(input: Tensor, target: Tensor, options?: ReductionOptions & { delta?: number }): Tensor {
+export function huberLoss(input: Tensor, target: Tensor, options?: ReductionOptions & { delta?: number }): LossTensor {
   checkOptions('huberLoss', options, ['reduction', 'delta']);
   const delta = options?.delta ?? 1;
   checkFinite('huberLoss', 'delta', delta);
@@ -84,8 +86,11 @@ function checkWeight(op: string, weight: Tensor | undefined | null, arg = 'weigh
   return weight;
 }
 
+/** 1/EPSILON of PyTorch's binary_cross_entropy_backward (EPSILON = 1e-12 stored as a float). */
+const BCE_SLOPE = 1 / Math.fround(1e-12);
+
 /** −w·(y·log p + (1 − y)·log(1 − p)) with logs clamped at −100 (PyTorch). p must lie in [0, 1]. */
-export function binaryCrossEntropy(input: Tensor, target: Tensor, options?: ReductionOptions & { weight?: Tensor | null }): Tensor {
+export function binaryCrossEntropy(input: Tensor, target: Tensor, options?: ReductionOptions & { weight?: Tensor | null }): LossTensor {
   checkOptions('binaryCrossEntropy', options, ['reduction', 'weight']);
   const [p, y] = floatInputs('binaryCrossEntropy', input, target);
   const values = p.toTypedArray() as ArrayLike<number>;
@@ -94,9 +99,19 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, options?: Redu
     if (!(v >= 0 && v <= 1)) throw new ArgumentError('binaryCrossEntropy', 'input', `must contain probabilities in [0, 1], got ${v}; use binaryCrossEntropyWithLogits for logits`);
   }
   const w = checkWeight('binaryCrossEntropy', options?.weight);
-  const logP = clamp(log(p), -100);
-  const log1mP = clamp(log(sub(1, p)), -100);
-  let loss = neg(add(mul(y, logP), mul(sub(1, y), log1mP)));
+  // NOTE: PyTorch's gradient is (p − y)/max(p·(1 − p), 1e-12): finite at p = 0 and p = 1, where the
+  // log formula's is 0/0 (a saturated float32 sigmoid gets there). At those two points the loss is
+  // its clamped value (100·y or 100·(1 − y)) on a line with PyTorch's slope (∓1/EPSILON); the log branch
+  // reads a safe p there, so no NaN leaks through `where` into the gradient.
+  const at0 = eq(p, 0);
+  const at1 = eq(p, 1);
+  const pSafe = where(logicalOr(at0, at1), 0.5, p);
+  const logP = clamp(log(pSafe), -100);
+  const log1mP = clamp(log(sub(1, pSafe)), -100);
+  const inner = neg(add(mul(y, logP), mul(sub(1, y), log1mP)));
+  const edge0 = mul(y, sub(100, mul(p, BCE_SLOPE)));
+  const edge1 = mul(sub(1, y), add(100, mul(sub(p, 1), BCE_SLOPE)));
+  let loss = where(at0, edge0, where(at1, edge1, inner));
   if (w) loss = mul(loss, w);
   return reduce(loss, reduction('binaryCrossEntropy', options?.reduction));
 }
@@ -105,7 +120,7 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, options?: Redu
  * Sigmoid + binary cross entropy in one stable expression: (1 − y)·x + (1 + (posWeight − 1)·y)·softplus(−x).
  * posWeight (broadcast over the last dim) weighs positive examples.
  */
-export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, options?: ReductionOptions & { weight?: Tensor | null; posWeight?: Tensor | null }): Tensor {
+export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, options?: ReductionOptions & { weight?: Tensor | null; posWeight?: Tensor | null }): LossTensor {
   checkOptions('binaryCrossEntropyWithLogits', options, ['reduction', 'weight', 'posWeight']);
   const [x, y] = floatInputs('binaryCrossEntropyWithLogits', input, target);
   const w = checkWeight('binaryCrossEntropyWithLogits', options?.weight);
@@ -143,7 +158,7 @@ function checkClassTarget(op: string, input: Tensor, target: Tensor, ignoreIndex
 }
 
 /** −w[t]·logp[t] per element (input holds log-probabilities); 'mean' divides by the summed weights. */
-export function nllLoss(input: Tensor, target: Tensor<'int32'>, options?: NllOptions): Tensor {
+export function nllLoss(input: Tensor, target: Tensor<'int32'>, options?: NllOptions): LossTensor {
   checkOptions('nllLoss', options, ['reduction', 'weight', 'ignoreIndex']);
   assertTensor('nllLoss', 'input', input);
   assertTensor('nllLoss', 'target', target);
@@ -158,8 +173,8 @@ export function nllLoss(input: Tensor, target: Tensor<'int32'>, options?: NllOpt
   const C = input.shape[cd]!;
   if (weight && (weight.ndim !== 1 || weight.shape[0] !== C)) throw new ShapeError('nllLoss', 'weight', `must be 1-D with ${C} entries`, { weight: weight.shape, input: input.shape });
   const { losses, weights } = pickedLosses(input, target, weight, ignoreIndex);
-  if (r === 'none') return losses;
-  if (r === 'sum') return sum(losses);
+  if (r === 'none') return losses as LossTensor;
+  if (r === 'sum') return sum(losses) as LossTensor;
   return div(sum(losses), sum(weights));
 }
 
@@ -182,7 +197,7 @@ export interface CrossEntropyOptions extends NllOptions {
  * Cross entropy from logits: logSoftmax over the class dim, then nllLoss. `target` holds int32 class
  * indices (shape without the class dim) or float class probabilities (same shape as input).
  */
-export function crossEntropy(input: Tensor, target: Tensor, options?: CrossEntropyOptions): Tensor {
+export function crossEntropy(input: Tensor, target: Tensor, options?: CrossEntropyOptions): LossTensor {
   checkOptions('crossEntropy', options, ['reduction', 'weight', 'ignoreIndex', 'labelSmoothing']);
   assertTensor('crossEntropy', 'input', input);
   assertTensor('crossEntropy', 'target', target);
@@ -217,7 +232,7 @@ export function crossEntropy(input: Tensor, target: Tensor, options?: CrossEntro
   const t = target as Tensor<'int32'>;
   const { losses, weights } = pickedLosses(logp, t, weight, ignoreIndex);
   const nll = r === 'none' ? losses : r === 'sum' ? sum(losses) : div(sum(losses), sum(weights));
-  if (eps === 0) return nll;
+  if (eps === 0) return nll as LossTensor;
   // PyTorch's cross_entropy_loss_label_smoothing.
   const keep = cast(ne(t, ignoreIndex), logp.dtype);
   const smooth = mul(neg(sum(wView ? mul(logp, wView) : logp, cd)), keep);
@@ -229,7 +244,7 @@ export function crossEntropy(input: Tensor, target: Tensor, options?: CrossEntro
  * Kullback-Leibler divergence with `input` = log-probabilities: target·(log target − input), 0 where
  * target = 0. reduction 'batchmean' divides the sum by the batch size (the mathematically right mean).
  */
-export function klDiv(input: Tensor, target: Tensor, options?: { reduction?: Reduction | 'batchmean'; logTarget?: boolean }): Tensor {
+export function klDiv(input: Tensor, target: Tensor, options?: { reduction?: Reduction | 'batchmean'; logTarget?: boolean }): LossTensor {
   checkOptions('klDiv', options, ['reduction', 'logTarget']);
   const [x, y] = floatInputs('klDiv', input, target);
   const r = reduction('klDiv', options?.reduction, ['mean', 'sum', 'none', 'batchmean']);

@@ -6,39 +6,39 @@ import { Module } from '../module.js';
 
 type Pair = [input: Tensor, target: Tensor];
 
-export class MSELoss extends Module<Pair> {
+export class MSELoss extends Module<Pair, Loss.LossTensor> {
   constructor(readonly options: Loss.ReductionOptions = {}) { super(); }
-  forward(input: Tensor, target: Tensor): Tensor { return Loss.mseLoss(input, target, this.options); }
+  forward(input: Tensor, target: Tensor): Loss.LossTensor { return Loss.mseLoss(input, target, this.options); }
 }
-export class L1Loss extends Module<Pair> {
+export class L1Loss extends Module<Pair, Loss.LossTensor> {
   constructor(readonly options: Loss.ReductionOptions = {}) { super(); }
-  forward(input: Tensor, target: Tensor): Tensor { return Loss.l1Loss(input, target, this.options); }
+  forward(input: Tensor, target: Tensor): Loss.LossTensor { return Loss.l1Loss(input, target, this.options); }
 }
-export class SmoothL1Loss extends Module<Pair> {
+export class SmoothL1Loss extends Module<Pair, Loss.LossTensor> {
   constructor(readonly options: Loss.ReductionOptions & { beta?: number } = {}) { super(); }
-  forward(input: Tensor, target: Tensor): Tensor { return Loss.smoothL1Loss(input, target, this.options); }
+  forward(input: Tensor, target: Tensor): Loss.LossTensor { return Loss.smoothL1Loss(input, target, this.options); }
 }
-export class HuberLoss extends Module<Pair> {
+export class HuberLoss extends Module<Pair, Loss.LossTensor> {
   constructor(readonly options: Loss.ReductionOptions & { delta?: number } = {}) { super(); }
-  forward(input: Tensor, target: Tensor): Tensor { return Loss.huberLoss(input, target, this.options); }
+  forward(input: Tensor, target: Tensor): Loss.LossTensor { return Loss.huberLoss(input, target, this.options); }
 }
-export class BCELoss extends Module<Pair> {
+export class BCELoss extends Module<Pair, Loss.LossTensor> {
   constructor(readonly options: Loss.ReductionOptions & { weight?: Tensor | null } = {}) { super(); }
-  forward(input: Tensor, target: Tensor): Tensor { return Loss.binaryCrossEntropy(input, target, this.options); }
+  forward(input: Tensor, target: Tensor): Loss.LossTensor { return Loss.binaryCrossEntropy(input, target, this.options); }
 }
-export class BCEWithLogitsLoss extends Module<Pair> {
+export class BCEWithLogitsLoss extends Module<Pair, Loss.LossTensor> {
   constructor(readonly options: Loss.ReductionOptions & { weight?: Tensor | null; posWeight?: Tensor | null } = {}) { super(); }
-  forward(input: Tensor, target: Tensor): Tensor { return Loss.binaryCrossEntropyWithLogits(input, target, this.options); }
+  forward(input: Tensor, target: Tensor): Loss.LossTensor { return Loss.binaryCrossEntropyWithLogits(input, target, this.options); }
 }
-export class CrossEntropyLoss extends Module<Pair> {
+export class CrossEntropyLoss extends Module<Pair, Loss.LossTensor> {
   constructor(readonly options: Loss.CrossEntropyOptions = {}) { super(); }
-  forward(input: Tensor, target: Tensor): Tensor { return Loss.crossEntropy(input, target, this.options); }
+  forward(input: Tensor, target: Tensor): Loss.LossTensor { return Loss.crossEntropy(input, target, this.options); }
 }
-export class NLLLoss extends Module<Pair> {
+export class NLLLoss extends Module<Pair, Loss.LossTensor> {
   constructor(readonly options: Loss.NllOptions = {}) { super(); }
-  forward(input: Tensor, target: Tensor): Tensor { return Loss.nllLoss(input, target as Tensor<'int32'>, this.options); }
+  forward(input: Tensor, target: Tensor): Loss.LossTensor { return Loss.nllLoss(input, target as Tensor<'int32'>, this.options); }
 }
-export class KLDivLoss extends Module<Pair> {
+export class KLDivLoss extends Module<Pair, Loss.LossTensor> {
   constructor(readonly options: { reduction?: Loss.Reduction | 'batchmean'; logTarget?: boolean } = {}) { super(); }
-  forward(input: Tensor, target: Tensor): Tensor { return Loss.klDiv(input, target, this.options); }
+  forward(input: Tensor, target: Tensor): Loss.LossTensor { return Loss.klDiv(input, target, this.options); }
 }
