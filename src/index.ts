@@ -1,6 +1,9 @@
 // nodegrad's public API. Importing it wires the layers together once: Tensor methods from ops/ and
 // autograd/ are attached here, so lower layers never import upward.
 
+// NOTE: the bare import keeps ops/methods.js (and its Tensor method declarations) in dist/index.d.ts;
+// a value-only import would be elided from the declarations and consumers would lose x.add(...).
+import './ops/methods.js';
 import { installTensorMethods } from './ops/methods.js';
 import { installAutogradMethods } from './autograd/index.js';
 
@@ -40,3 +43,5 @@ export * as F from './nn/functional.js';
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
 export * as autograd from './autograd/index.js';
+export * as data from './data/index.js';
+export * as train from './train/index.js';

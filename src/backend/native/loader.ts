@@ -20,7 +20,7 @@ export function loadAddon(): unknown {
         `nodegrad: no usable native addon for ${process.platform}-${process.arch} (Node ${process.version}, N-API ${process.versions.napi}).`,
         `  ${reason.split('\n')[0]}`,
         'Possible solutions:',
-        '  - build it from source: `npm rebuild nodegrad` (needs python3, make and a C++17 compiler)',
+        '  - build it from source: `npm rebuild nodegrad` (needs python3, make and a C++20 compiler)',
         '  - or run without it: NODEGRAD_BACKEND=reference (same results, much slower)',
       ].join('\n'),
       { cause: e },
