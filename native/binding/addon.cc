@@ -47,19 +47,23 @@ class Addon : public Napi::Addon<Addon> {
     check_count(info, "init", 1);
     if (!info[0].IsObject()) type_error(info.Env(), "init", "errors must be an object, got " + describe(info[0]));
     auto obj = info[0].As<Napi::Object>();
-    auto take = [&](const char* key, Napi::FunctionReference& ref) {
-      Napi::Value v = obj.Get(key);
-      if (!v.IsFunction()) type_error(info.Env(), "init", std::string("errors.") + key + " must be a class, got " + describe(v));
-      ref = Napi::Persistent(v.As<Napi::Function>());
-    };
-    take("ShapeError", shape_error_);
-    take("IndexError", index_error_);
-    take("ArgumentError", argument_error_);
-    take("BackendError", backend_error_);
+    // Check every class before keeping any, so a failed init leaves the previous classes in place.
+    const char* const keys[] = {"ShapeError", "IndexError", "ArgumentError", "BackendError"};
+    Napi::Function fns[4];
+    for (int k = 0; k < 4; ++k) {
+      Napi::Value v = obj.Get(keys[k]);
+      if (!v.IsFunction()) type_error(info.Env(), "init", std::string("errors.") + keys[k] + " must be a class, got " + describe(v));
+      fns[k] = v.As<Napi::Function>();
+    }
+    shape_error_ = Napi::Persistent(fns[0]);
+    index_error_ = Napi::Persistent(fns[1]);
+    argument_error_ = Napi::Persistent(fns[2]);
+    backend_error_ = Napi::Persistent(fns[3]);
     return info.Env().Undefined();
   }
 
   Napi::Value js_info(const Napi::CallbackInfo& info) {
+    check_count(info, "info", 0);
     Napi::Env env = info.Env();
     Napi::Object o = Napi::Object::New(env);
     o.Set("version", NG_VERSION);
@@ -73,6 +77,7 @@ class Addon : public Napi::Addon<Addon> {
   }
 
   Napi::Value js_kernel_names(const Napi::CallbackInfo& info) {
+    check_count(info, "kernelNames", 0);
     static const char* const names[] = {
 #define NG_NAME(js, cc) #js,
         NG_KERNELS(NG_NAME)
@@ -82,6 +87,7 @@ class Addon : public Napi::Addon<Addon> {
   }
 
   Napi::Value js_op_names(const Napi::CallbackInfo& info) {
+    check_count(info, "opNames", 0);
     Napi::Env env = info.Env();
     Napi::Object o = Napi::Object::New(env);
     o.Set("unary", names_array(env, ng::kUnaryOpNames, ng::U_COUNT));
@@ -117,12 +123,10 @@ class Addon : public Napi::Addon<Addon> {
     ArrayArg dst = array_arg(info, 4, op, "dst");
     int64_t doff = int_arg(info, 5, op, "dstOffset", 0, INT64_MAX >> 8);
     auto dstr = dims_arg(info, 6, op, "dstStrides", rank);
-    for (int k = 0; k < rank; ++k) {
-      if (shape[k] > 1 && dstr[k] == 0) range_error(env, op, "dstStrides must not be 0 on a dim of size > 1 (elements would alias)");
-    }
     Span ss, ds;
     char* sp = strided_ptr(env, op, src, soff, shape, sstr, &ss);
     char* dp = strided_ptr(env, op, dst, doff, shape, dstr, &ds);
+    check_no_self_alias(env, op, "dstStrides", shape, dstr);
     check_no_overlap(env, op, ds, "dst", ss, "src");
     ng::ng_copy(rank, shape.data(), src.dtype, {sp, sstr.data()}, dst.dtype, {dp, dstr.data()});
     return env.Undefined();
@@ -397,9 +401,7 @@ class Addon : public Napi::Addon<Addon> {
     Span os;
     strided_ptr(env, op, out, 0, n > 0 ? oshape : std::vector<int64_t>(rank, 0), ostr, &os);
     if (n > 0 && dim_size == 0) range_error(env, op, "outDimSize must be > 0 when the index is not empty");
-    for (int k = 0; k < rank; ++k) {
-      if (oshape[k] > 1 && ostr[k] == 0) range_error(env, op, "outStrides must not be 0 on a dim of size > 1");
-    }
+    if (n > 0) check_no_self_alias(env, op, "outStrides", oshape, ostr);
     Span is = contiguous_span(env, op, index, n);
     Span ss = contiguous_span(env, op, src, n);
     check_no_overlap(env, op, os, "out", is, "index");

@@ -4,6 +4,7 @@
 #pragma once
 #include <napi.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -63,6 +64,8 @@ inline ArrayArg array_arg(const Napi::CallbackInfo& info, size_t i, const char* 
     default: type_error(info.Env(), op, std::string(name) + " must be a Float32Array, Int32Array or Uint8Array");
   }
   Napi::ArrayBuffer buf = ta.ArrayBuffer();
+  // NOTE: checked before Data(): napi_get_arraybuffer_info fails on a SharedArrayBuffer with a bare "Invalid argument".
+  if (!buf.IsArrayBuffer()) type_error(info.Env(), op, std::string(name) + " is backed by a SharedArrayBuffer; pass an array over a plain ArrayBuffer");
   if (buf.IsDetached()) type_error(info.Env(), op, std::string(name) + " is backed by a detached ArrayBuffer");
   a.data = static_cast<char*>(buf.Data()) + ta.ByteOffset();
   a.length = static_cast<int64_t>(ta.ElementLength());
@@ -113,8 +116,9 @@ inline std::vector<int64_t> dims_arg(const Napi::CallbackInfo& info, size_t i, c
   return out;
 }
 
-/** Number of elements of a shape, with overflow checks. */
+/** Number of elements of a shape, with overflow checks (an empty shape has 0, whatever its other dims). */
 inline int64_t checked_numel(const Napi::Env& env, const char* op, const std::vector<int64_t>& shape) {
+  if (std::find(shape.begin(), shape.end(), int64_t{0}) != shape.end()) return 0;
   int64_t n = 1;
   for (int64_t d : shape) {
     if (__builtin_mul_overflow(n, d, &n) || n > static_cast<int64_t>(kMaxInt)) range_error(env, op, "shape has too many elements");
@@ -169,6 +173,30 @@ inline void check_no_overlap(const Napi::Env& env, const char* op, const Span& o
   if (out.empty() || in.empty()) return;
   if (allow_identical && out.lo == in.lo && out.hi == in.hi) return;
   if (out.lo < in.hi && in.lo < out.hi) range_error(env, op, std::string(out_name) + " must not overlap " + in_name);
+}
+
+/**
+ * Checks that an output layout never maps two indices of `shape` to one element (an empty shape writes
+ * nothing and passes). Sufficient test: ordered by stride, each dim of size > 1 must step past everything
+ * the smaller-stride dims reach. Every view ops/ produces (narrow, permute, step of a contiguous array)
+ * passes; aliasing layouts would race in the kernel and let a small buffer drive a huge iteration count.
+ * Call after strided_ptr (which has ruled out overflow).
+ */
+inline void check_no_self_alias(const Napi::Env& env, const char* op, const char* name, const std::vector<int64_t>& shape,
+                                const std::vector<int64_t>& strides) {
+  for (int64_t d : shape) if (d == 0) return;
+  std::vector<size_t> dims;
+  for (size_t k = 0; k < shape.size(); ++k) {
+    if (shape[k] <= 1) continue;
+    if (strides[k] == 0) range_error(env, op, std::string(name) + " must not be 0 on a dim of size > 1 (elements would alias)");
+    dims.push_back(k);
+  }
+  std::sort(dims.begin(), dims.end(), [&](size_t a, size_t b) { return strides[a] < strides[b]; });
+  int64_t span = 0;  // largest offset reached by the dims so far
+  for (size_t k : dims) {
+    if (strides[k] <= span) range_error(env, op, std::string(name) + " make different elements alias (dim " + std::to_string(k) + ")");
+    span += (shape[k] - 1) * strides[k];
+  }
 }
 
 inline void check_dtype(const Napi::Env& env, const char* op, const ArrayArg& a, ng::DType want) {

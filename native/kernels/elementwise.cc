@@ -82,7 +82,7 @@ void unary_f32(int op, const float* x, float* out, int64_t n, double alpha_d, do
   switch (op) {
     case U_NEG: return map_float(x, out, n, [](float v) { return -v; });
     case U_ABS: return map_float(x, out, n, [](float v) { return std::fabs(v); });
-    case U_SIGN: return map_float(x, out, n, [](float v) { return v > 0 ? 1.0f : v < 0 ? -1.0f : v == 0 ? 0.0f : v; });
+    case U_SIGN: return map_float(x, out, n, [](float v) { return v > 0 ? 1.0f : v < 0 ? -1.0f : 0.0f; });  // sign(NaN) = 0
     case U_EXP: return map_float(x, out, n, [](float v) { return std::exp(v); });
     case U_LOG: return map_float(x, out, n, [](float v) { return std::log(v); });
     case U_LOG1P: return map_float(x, out, n, [](float v) { return std::log1p(v); });
@@ -97,9 +97,10 @@ void unary_f32(int op, const float* x, float* out, int64_t n, double alpha_d, do
     case U_ELU: return map_float(x, out, n, [alpha](float v) { return v <= 0 ? alpha * std::expm1(v) : v; });
     case U_CLAMP: {
       // Bounds compared in double so that ±Infinity ("no bound") and exact float bounds both work.
+      // NOTE: min(max(x, alpha), beta) as PyTorch: when min > max every element becomes max. NaN stays NaN.
       return map_float(x, out, n, [alpha_d, beta_d](float v) {
-        const double d = v;
-        return d < alpha_d ? static_cast<float>(alpha_d) : d > beta_d ? static_cast<float>(beta_d) : v;
+        if (v < alpha_d) return static_cast<float>(alpha_d > beta_d ? beta_d : alpha_d);
+        return v > beta_d ? static_cast<float>(beta_d) : v;
       });
     }
     case U_POW_SCALAR: {
@@ -107,7 +108,7 @@ void unary_f32(int op, const float* x, float* out, int64_t n, double alpha_d, do
       return map_float(x, out, n, [alpha_d](float v) { return static_cast<float>(std::pow(static_cast<double>(v), alpha_d)); });
     }
     case U_HEAVISIDE:
-      return map_float(x, out, n, [alpha](float v) { return v > 0 ? 1.0f : v < 0 ? 0.0f : v == 0 ? alpha : v; });
+      return map_float(x, out, n, [alpha](float v) { return v == 0 ? alpha : v > 0 ? 1.0f : 0.0f; });  // NaN → 0 (PyTorch)
     default: return;
   }
   (void)beta_d;
@@ -121,7 +122,11 @@ void unary_i32(int op, const int32_t* x, int32_t* out, int64_t n, double alpha, 
       case U_ABS: out[i] = v < 0 ? static_cast<int32_t>(0u - static_cast<uint32_t>(v)) : v; break;
       case U_SIGN: out[i] = v > 0 ? 1 : v < 0 ? -1 : 0; break;
       case U_RELU: out[i] = v < 0 ? 0 : v; break;
-      case U_CLAMP: out[i] = v < alpha ? to_int32(alpha) : v > beta ? to_int32(beta) : v; break;
+      case U_CLAMP: {  // min(max(v, alpha), beta), as the float path
+        const double t = v < alpha ? alpha : static_cast<double>(v);
+        out[i] = t > beta ? to_int32(beta) : to_int32(t);
+        break;
+      }
       default: out[i] = v;
     }
   }
@@ -182,6 +187,9 @@ template <typename T, typename O, typename F>
 void binary_loop(int rank, const int64_t* shape, StridedRef a, StridedRef b, O* out, F f) {
   int64_t n = 1;
   for (int i = 0; i < rank; ++i) n *= shape[i];
+  // NOTE: an empty iteration touches nothing; the scalar fast path below would otherwise read b[0],
+  // which may lie past the end of b (offset == length is a valid empty operand).
+  if (n == 0) return;
   const T* pa = static_cast<const T*>(a.data);
   const T* pb = static_cast<const T*>(b.data);
   const bool ca = is_contiguous(rank, shape, a.strides);

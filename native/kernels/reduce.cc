@@ -22,6 +22,9 @@ inline bool is_nan(T v) {
 
 template <typename T>
 void reduce_typed(int op, const T* x, int64_t outer, int64_t size, int64_t inner, T* out) {
+  // NOTE: nothing to write when outer or inner is 0; returning first also keeps a huge empty layout
+  // (outer = 2^50, inner = 0) from spinning and a huge `inner` with outer = 0 from allocating.
+  if (outer == 0 || inner == 0) return;
   std::vector<double> acc(static_cast<size_t>(inner));
   for (int64_t o = 0; o < outer; ++o) {
     const T* base = x + o * size * inner;
@@ -59,6 +62,7 @@ void reduce_typed(int op, const T* x, int64_t outer, int64_t size, int64_t inner
 
 template <typename T>
 void arg_reduce_typed(int op, const T* x, int64_t outer, int64_t size, int64_t inner, T* values, int32_t* indices) {
+  if (outer == 0 || inner == 0) return;  // nothing to write (and no empty outer loop to spin through)
   const bool is_max = op == A_MAX;
   for (int64_t o = 0; o < outer; ++o) {
     for (int64_t j = 0; j < inner; ++j) {
@@ -94,6 +98,7 @@ void ng_arg_reduce(int op, DType dt, const void* x, int64_t outer, int64_t size,
 }
 
 void ng_softmax(int op, const float* x, int64_t outer, int64_t size, int64_t inner, float* out) {
+  if (outer == 0 || size == 0 || inner == 0) return;  // nothing to write (and no empty loops to spin through)
   for (int64_t o = 0; o < outer; ++o) {
     for (int64_t j = 0; j < inner; ++j) {
       const float* p = x + o * size * inner + j;

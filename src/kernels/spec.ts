@@ -18,7 +18,7 @@ export type Dims = readonly number[];
 export const UNARY_OPS = [
   'neg', // int32 too
   'abs', // int32 too
-  'sign', // int32 too
+  'sign', // int32 too. NOTE: sign(NaN) = 0 (PyTorch)
   'exp',
   'log',
   'log1p',
@@ -31,9 +31,9 @@ export const UNARY_OPS = [
   'erf',
   'leakyRelu', // alpha = negative slope
   'elu', // alpha
-  'clamp', // alpha = min, beta = max (use -Infinity/Infinity for "none"); NaN stays NaN
+  'clamp', // alpha = min, beta = max (use -Infinity/Infinity for "none"); NaN stays NaN; min > max gives max (PyTorch)
   'powScalar', // alpha = exponent
-  'heaviside', // alpha = value at 0; 1 for x > 0, 0 for x < 0, NaN stays NaN
+  'heaviside', // alpha = value at 0; 1 for x > 0, 0 for x < 0 and for NaN (PyTorch)
 ] as const;
 export type UnaryOp = (typeof UNARY_OPS)[number];
 /** Unary ops the kernels also run on int32 arrays. */
@@ -111,7 +111,8 @@ export interface Kernels {
   /**
    * Batched C_b = alpha·op(A_b)·op(B_b) + beta·C_b for b < batch, row-major. op(A) is M×K: A_b starts at
    * aOffset + b·strideA with row stride lda (or, transposed, A is stored K×M). Same for B (K×N) and C (M×N,
-   * row stride ldc). strideA/strideB may be 0 (shared operand). beta = 0 ignores C's old contents (NaN too).
+   * row stride ldc). strideA/strideB may be 0 (shared operand). beta = 0 ignores C's old contents (NaN too);
+   * alpha = 0 does not read A or B (BLAS), so NaN there does not reach C.
    * Floats only; A, B, C share a dtype; C does not overlap A or B.
    */
   gemm(

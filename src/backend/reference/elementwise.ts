@@ -44,11 +44,22 @@ export function erf(x: number): number {
   return x < 0 ? -e : e;
 }
 
+/**
+ * pow with C99/IEEE 754 special cases, as PyTorch (and the native kernels, via std::pow) compute it.
+ * NOTE: JS Math.pow differs exactly here: it gives NaN for pow(1, NaN), pow(1, ±Infinity) and
+ * pow(-1, ±Infinity), where C and PyTorch give 1 (torch.pow(torch.tensor(1.), float('nan')) is 1).
+ */
+export function pow(a: number, b: number): number {
+  if (a === 1) return 1;
+  if (a === -1 && (b === Infinity || b === -Infinity)) return 1;
+  return Math.pow(a, b);
+}
+
 export function unaryFn(op: UnaryOp, alpha: number, beta: number): (x: number) => number {
   switch (op) {
     case 'neg': return (x) => -x;
     case 'abs': return (x) => Math.abs(x);
-    case 'sign': return (x) => (x > 0 ? 1 : x < 0 ? -1 : x === 0 ? 0 : NaN);
+    case 'sign': return (x) => (x > 0 ? 1 : x < 0 ? -1 : 0); // NOTE: sign(NaN) = 0 (PyTorch)
     case 'exp': return Math.exp;
     case 'log': return Math.log;
     case 'log1p': return Math.log1p;
@@ -62,9 +73,13 @@ export function unaryFn(op: UnaryOp, alpha: number, beta: number): (x: number) =
     case 'erf': return erf;
     case 'leakyRelu': return (x) => (x < 0 ? alpha * x : x);
     case 'elu': return (x) => (x <= 0 ? alpha * Math.expm1(x) : x);
-    case 'clamp': return (x) => (x < alpha ? alpha : x > beta ? beta : x); // NaN stays NaN
-    case 'powScalar': return (x) => Math.pow(x, alpha);
-    case 'heaviside': return (x) => (x > 0 ? 1 : x < 0 ? 0 : x === 0 ? alpha : NaN);
+    // NOTE: min(max(x, alpha), beta) as PyTorch: when min > max every element becomes max. NaN stays NaN.
+    case 'clamp': return (x) => {
+      const t = x < alpha ? alpha : x;
+      return t > beta ? beta : t;
+    };
+    case 'powScalar': return (x) => pow(x, alpha);
+    case 'heaviside': return (x) => (x === 0 ? alpha : x > 0 ? 1 : 0); // NOTE: NaN gives 0 (PyTorch)
   }
 }
 
@@ -80,7 +95,7 @@ export function binaryFn(op: BinaryOp, int: boolean): (a: number, b: number) => 
     case 'sub': return int ? (a, b) => (a - b) | 0 : (a, b) => a - b;
     case 'mul': return int ? (a, b) => Math.imul(a, b) : (a, b) => a * b;
     case 'div': return (a, b) => a / b;
-    case 'pow': return int ? (a, b) => Math.pow(a, b) | 0 : Math.pow;
+    case 'pow': return int ? (a, b) => pow(a, b) | 0 : pow;
     case 'maximum': return (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : a > b ? a : b);
     case 'minimum': return (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : a < b ? a : b);
     case 'eq': return (a, b) => (a === b ? 1 : 0);

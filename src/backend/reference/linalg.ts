@@ -12,6 +12,8 @@ export function gemm(
   // Element strides of op(A) (M×K) and op(B) (K×N).
   const [aRow, aCol] = transA ? [1, lda] : [lda, 1];
   const [bRow, bCol] = transB ? [1, ldb] : [ldb, 1];
+  // NOTE: alpha = 0 does not read A or B (BLAS semantics): C = beta·C.
+  const skipProduct = alpha === 0 || K === 0;
   for (let b = 0; b < batch; b++) {
     const a0 = aOffset + b * strideA;
     const b0 = bOffset + b * strideB;
@@ -19,7 +21,7 @@ export function gemm(
     for (let i = 0; i < M; i++) {
       for (let j = 0; j < N; j++) {
         let acc = 0;
-        for (let k = 0; k < K; k++) acc += A[a0 + i * aRow + k * aCol]! * B[b0 + k * bRow + j * bCol]!;
+        if (!skipProduct) for (let k = 0; k < K; k++) acc += A[a0 + i * aRow + k * aCol]! * B[b0 + k * bRow + j * bCol]!;
         const ci = c0 + i * ldc + j;
         // NOTE: beta = 0 must not read C (it may hold NaN from an uninitialised buffer).
         C[ci] = beta === 0 ? alpha * acc : alpha * acc + beta * C[ci]!;

@@ -1,0 +1,539 @@
+// Abuse of the RAW addon (rawAddon(), positional arguments, no TS checks in front): wrong argument
+// counts and types, Float64Array where float32 is needed, short / detached / SharedArrayBuffer-backed
+// buffers, negative, fractional, NaN and huge (2^53, 1e300) sizes, offsets and strides, stride
+// overflow, dtype mismatches, outputs overlapping inputs, aliasing output strides and bad op codes.
+// Every case must throw a TypeError or RangeError whose message starts with the export's name: never
+// crash, hang or touch memory outside the arrays. A seeded fuzz loop mixes valid and invalid arguments.
+//
+// Each export has a tight valid call (`SIGS[name].valid()`: every array exactly as long as needed and
+// no stride 0 where a huge size could hide), which must succeed; each case breaks one thing in it.
+
+import { afterAll, describe, expect, it } from 'vitest';
+import { rawAddon } from '../../src/backend/native/native.js';
+import { ArgumentError, BackendError, DTypeError, IndexError, ShapeError } from '../../src/core/errors.js';
+import { ARG_REDUCE_OPS, BINARY_OPS, REDUCE_OPS, SOFTMAX_OPS, UNARY_OPS } from '../../src/kernels/spec.js';
+import { Rng, seedOf } from '../helpers/samples.js';
+
+const addon = rawAddon();
+type Fn = (...args: unknown[]) => unknown;
+const fnOf = (name: string): Fn => {
+  const f = (addon as unknown as Record<string, Fn | undefined>)[name];
+  if (!f) throw new Error(`the addon has no export '${name}'`);
+  return f;
+};
+
+/** What a positional argument is; decides which wrong values are tried. */
+type Kind = 'op' | 'dims' | 'array' | 'int' | 'number' | 'bool';
+
+interface Sig {
+  kinds: readonly Kind[];
+  names: readonly string[];
+  /** A fresh, valid, tight argument list. */
+  valid(): unknown[];
+}
+
+const f64 = (...xs: number[]): Float64Array => Float64Array.from(xs);
+const f32 = (n: number): Float32Array => Float32Array.from({ length: n }, (_, i) => (i % 7) - 3);
+const i32 = (n: number, mod = 3): Int32Array => Int32Array.from({ length: n }, (_, i) => i % mod);
+
+const SIGS = {
+  copy: {
+    names: ['shape', 'src', 'srcOffset', 'srcStrides', 'dst', 'dstOffset', 'dstStrides'],
+    kinds: ['dims', 'array', 'int', 'dims', 'array', 'int', 'dims'],
+    valid: () => [f64(2, 3), f32(7), 1, f64(3, 1), f32(6), 0, f64(3, 1)],
+  },
+  unary: {
+    names: ['op', 'x', 'out', 'n', 'alpha', 'beta'],
+    kinds: ['op', 'array', 'array', 'int', 'number', 'number'],
+    valid: () => [UNARY_OPS.indexOf('exp'), f32(5), f32(5), 5, 0, 0],
+  },
+  binary: {
+    names: ['op', 'shape', 'a', 'aOffset', 'aStrides', 'b', 'bOffset', 'bStrides', 'out'],
+    kinds: ['op', 'dims', 'array', 'int', 'dims', 'array', 'int', 'dims', 'array'],
+    valid: () => [0, f64(2, 3), f32(6), 0, f64(3, 1), f32(4), 1, f64(0, 1), f32(6)],
+  },
+  where: {
+    names: ['shape', 'cond', 'cOffset', 'cStrides', 'a', 'aOffset', 'aStrides', 'b', 'bOffset', 'bStrides', 'out'],
+    kinds: ['dims', 'array', 'int', 'dims', 'array', 'int', 'dims', 'array', 'int', 'dims', 'array'],
+    valid: () => [f64(2, 3), new Uint8Array([1, 0, 1, 1, 0, 0]), 0, f64(3, 1), f32(6), 0, f64(3, 1), f32(7), 1, f64(3, 1), f32(6)],
+  },
+  reduce: {
+    names: ['op', 'x', 'outer', 'size', 'inner', 'out'],
+    kinds: ['op', 'array', 'int', 'int', 'int', 'array'],
+    valid: () => [REDUCE_OPS.indexOf('max'), f32(24), 2, 3, 4, f32(8)],
+  },
+  argReduce: {
+    names: ['op', 'x', 'outer', 'size', 'inner', 'values', 'indices'],
+    kinds: ['op', 'array', 'int', 'int', 'int', 'array', 'array'],
+    valid: () => [0, f32(24), 2, 3, 4, f32(8), new Int32Array(8)],
+  },
+  softmax: {
+    names: ['op', 'x', 'outer', 'size', 'inner', 'out'],
+    kinds: ['op', 'array', 'int', 'int', 'int', 'array'],
+    valid: () => [0, f32(24), 2, 3, 4, f32(24)],
+  },
+  gemm: {
+    names: ['batch', 'transA', 'transB', 'M', 'N', 'K', 'alpha', 'A', 'aOffset', 'strideA', 'lda', 'B', 'bOffset', 'strideB', 'ldb', 'beta', 'C', 'cOffset', 'strideC', 'ldc'],
+    kinds: ['int', 'bool', 'bool', 'int', 'int', 'int', 'number', 'array', 'int', 'int', 'int', 'array', 'int', 'int', 'int', 'number', 'array', 'int', 'int', 'int'],
+    // A: 2 batches of 2x4 (stride 8), B: 2 of 4x3 (stride 12), C: 2 of 2x3 (stride 6).
+    valid: () => [2, false, false, 2, 3, 4, 1, f32(16), 0, 8, 4, f32(25), 1, 12, 3, 0, f32(12), 0, 6, 3],
+  },
+  gather: {
+    names: ['shape', 'x', 'xOffset', 'xStrides', 'dim', 'xDimSize', 'index', 'out'],
+    kinds: ['dims', 'array', 'int', 'dims', 'int', 'int', 'array', 'array'],
+    valid: () => [f64(2, 3), f32(8), 0, f64(4, 1), 1, 4, i32(6, 4), f32(6)],
+  },
+  scatterAdd: {
+    names: ['shape', 'out', 'outStrides', 'dim', 'outDimSize', 'index', 'src'],
+    kinds: ['dims', 'array', 'dims', 'int', 'int', 'array', 'array'],
+    valid: () => [f64(2, 3), f32(8), f64(4, 1), 1, 4, i32(6, 4), f32(6)],
+  },
+} satisfies Record<string, Sig>;
+
+type KernelExport = keyof typeof SIGS;
+const KERNELS = Object.keys(SIGS) as KernelExport[];
+const OP_COUNTS: Partial<Record<KernelExport, number>> = {
+  unary: UNARY_OPS.length, binary: BINARY_OPS.length, reduce: REDUCE_OPS.length, argReduce: ARG_REDUCE_OPS.length, softmax: SOFTMAX_OPS.length,
+};
+
+// ---- helpers ------------------------------------------------------------------------------------------
+
+function detach<T extends ArrayBufferView>(a: T): T {
+  structuredClone(a.buffer, { transfer: [a.buffer as ArrayBuffer] });
+  return a;
+}
+function onShared(n: number): Float32Array {
+  return new Float32Array(new SharedArrayBuffer(4 * n));
+}
+/** Same dtype as `a`, one element shorter (or, for an empty array, unchanged). */
+function shorter(a: ArrayBufferView): ArrayBufferView {
+  const C = a.constructor as new (n: number) => ArrayBufferView & { length: number };
+  const len = (a as unknown as { length: number }).length;
+  return new C(Math.max(0, len - 1));
+}
+
+/** Calls and returns what was thrown (undefined if nothing). */
+function thrown(name: string, args: readonly unknown[]): unknown {
+  try {
+    fnOf(name)(...args);
+  } catch (e) {
+    return e;
+  }
+  return undefined;
+}
+
+let rejectedCases = 0;
+afterAll(() => console.log(`binding abuse: ${rejectedCases} hand-written invalid calls rejected`));
+
+/** The call must throw TypeError or RangeError (`cls` narrows it) with a message starting with `<name>:`. */
+function rejects(name: string, args: readonly unknown[], label: string, cls?: typeof TypeError | typeof RangeError): void {
+  const t0 = performance.now();
+  const e = thrown(name, args);
+  const ms = performance.now() - t0;
+  const what = `${name} [${label}]`;
+  if (e === undefined) throw new Error(`${what}: expected a TypeError or RangeError, but the call returned`);
+  if (!(e instanceof TypeError || e instanceof RangeError)) throw new Error(`${what}: expected a TypeError or RangeError, got ${String(e)}`);
+  if (cls && !(e instanceof cls)) throw new Error(`${what}: expected ${cls.name}, got ${e.name}: ${e.message}`);
+  if (!e.message.startsWith(`${name}: `)) throw new Error(`${what}: message should start with '${name}: ', got '${e.message}'`);
+  if (ms > 1000) throw new Error(`${what}: took ${ms.toFixed(0)} ms to reject`);
+  rejectedCases++;
+}
+
+function replaced(args: readonly unknown[], i: number, v: unknown): unknown[] {
+  const a = args.slice();
+  a[i] = v;
+  return a;
+}
+
+const WRONG_TYPES: Record<Kind, readonly [string, () => unknown][]> = {
+  op: [['string', () => '0'], ['null', () => null], ['undefined', () => undefined], ['boolean', () => true], ['bigint', () => 1n], ['Number object', () => new Number(0)], ['array', () => [0]]],
+  int: [['string', () => '1'], ['null', () => null], ['undefined', () => undefined], ['boolean', () => false], ['bigint', () => 2n], ['object', () => ({ valueOf: () => 1 })], ['array', () => [1]], ['symbol', () => Symbol('x')]],
+  number: [['string', () => '1'], ['null', () => null], ['undefined', () => undefined], ['boolean', () => true], ['bigint', () => 1n], ['object', () => ({})]],
+  bool: [['number 0', () => 0], ['number 1', () => 1], ['string', () => 'true'], ['null', () => null], ['undefined', () => undefined], ['Boolean object', () => new Boolean(true)]],
+  dims: [
+    ['string', () => '2,3'], ['plain array', () => [2, 3]], ['Float32Array', () => new Float32Array([2, 3])], ['Int32Array', () => new Int32Array([2, 3])],
+    ['BigInt64Array', () => new BigInt64Array(2)], ['null', () => null], ['undefined', () => undefined], ['object', () => ({ length: 2, 0: 2, 1: 3 })],
+    ['detached Float64Array', () => detach(f64(2, 3))], ['DataView', () => new DataView(new ArrayBuffer(16))],
+  ],
+  array: [
+    ['string', () => 'abc'], ['plain array', () => [1, 2, 3, 4, 5, 6, 7, 8]], ['object', () => ({ length: 100 })], ['null', () => null], ['undefined', () => undefined],
+    ['number', () => 8], ['Float64Array', () => new Float64Array(64)], ['Int8Array', () => new Int8Array(64)], ['Uint16Array', () => new Uint16Array(64)],
+    ['Uint8ClampedArray', () => new Uint8ClampedArray(64)], ['BigInt64Array', () => new BigInt64Array(64)], ['DataView', () => new DataView(new ArrayBuffer(256))],
+    ['ArrayBuffer', () => new ArrayBuffer(256)], ['detached Float32Array', () => detach(new Float32Array(64))], ['detached Int32Array', () => detach(new Int32Array(64))],
+    ['detached Uint8Array', () => detach(new Uint8Array(64))], ['SharedArrayBuffer-backed', () => onShared(64)],
+    ['Proxy of a Float32Array', () => new Proxy(new Float32Array(64), {})],
+  ],
+};
+
+/** Integer values no tight valid call accepts in an 'int' or 'op' slot. */
+const BAD_INTS: readonly [string, number][] = [
+  ['-1', -1], ['1.5', 1.5], ['NaN', NaN], ['Infinity', Infinity], ['-Infinity', -Infinity], ['2^53', 2 ** 53], ['2^53 + 2', 2 ** 53 + 2], ['1e300', 1e300], ['-1e300', -1e300], ['2^63', 2 ** 63],
+];
+/** Bad entries for a shape or stride list (replacing its first entry). */
+const BAD_DIMS: readonly [string, number][] = [
+  ['-1', -1], ['0.5', 0.5], ['NaN', NaN], ['Infinity', Infinity], ['-Infinity', -Infinity], ['2^53', 2 ** 53], ['1e300', 1e300], ['-1e300', -1e300],
+];
+
+// ---- the valid calls are valid -------------------------------------------------------------------------
+
+describe('baseline', () => {
+  it('every tight valid call succeeds (so each case below breaks exactly one thing)', () => {
+    for (const name of KERNELS) {
+      const e = thrown(name, SIGS[name].valid());
+      if (e !== undefined) throw new Error(`${name}: the valid call threw ${String(e)}`);
+      expect(SIGS[name].valid().length).toBe(SIGS[name].kinds.length);
+    }
+  });
+  it('the export list is the kernels plus init/info/kernelNames/opNames', () => {
+    expect(Object.getOwnPropertyNames(addon).sort()).toEqual([...KERNELS, 'info', 'init', 'kernelNames', 'opNames'].sort());
+  });
+});
+
+// ---- per export: counts, types, values ---------------------------------------------------------------
+
+describe.each(KERNELS)('%s', (name) => {
+  const sig: Sig = SIGS[name];
+  const n = sig.kinds.length;
+
+  it('wrong argument counts throw TypeError', () => {
+    const v = sig.valid();
+    rejects(name, [], 'no arguments', TypeError);
+    rejects(name, v.slice(0, n - 1), 'one argument too few', TypeError);
+    rejects(name, [...v, 0], 'one argument too many', TypeError);
+    rejects(name, [...v, undefined], 'a trailing undefined', TypeError);
+  });
+
+  it('wrong types in every position throw TypeError', () => {
+    let count = 0;
+    sig.kinds.forEach((kind, i) => {
+      for (const [label, make] of WRONG_TYPES[kind]) {
+        rejects(name, replaced(sig.valid(), i, make()), `${sig.names[i]} = ${label}`, TypeError);
+        count++;
+      }
+    });
+    expect(count).toBeGreaterThan(n * 5);
+  });
+
+  it('negative, fractional, NaN and huge integers throw RangeError', () => {
+    sig.kinds.forEach((kind, i) => {
+      if (kind !== 'int' && kind !== 'op') return;
+      for (const [label, v] of BAD_INTS) rejects(name, replaced(sig.valid(), i, v), `${sig.names[i]} = ${label}`, RangeError);
+    });
+  });
+
+  it('bad entries, wrong lengths and too many dims in shape/stride lists throw RangeError', () => {
+    sig.kinds.forEach((kind, i) => {
+      if (kind !== 'dims') return;
+      const base = sig.valid()[i] as Float64Array;
+      for (const [label, v] of BAD_DIMS) {
+        const d = base.slice();
+        d[0] = v;
+        rejects(name, replaced(sig.valid(), i, d), `${sig.names[i]}[0] = ${label}`, RangeError);
+        const e = base.slice();
+        e[e.length - 1] = v;
+        rejects(name, replaced(sig.valid(), i, e), `${sig.names[i]}[last] = ${label}`, RangeError);
+      }
+      rejects(name, replaced(sig.valid(), i, Float64Array.from([...base, 1])), `${sig.names[i]} one entry longer`, RangeError);
+      rejects(name, replaced(sig.valid(), i, new Float64Array(33).fill(1)), `${sig.names[i]} with 33 entries`, RangeError);
+      if (base.length > 1) rejects(name, replaced(sig.valid(), i, base.slice(1)), `${sig.names[i]} one entry shorter`, RangeError);
+    });
+  });
+
+  it('every buffer one element too short, and every offset one too far, throws RangeError', () => {
+    sig.kinds.forEach((kind, i) => {
+      if (kind === 'array') rejects(name, replaced(sig.valid(), i, shorter(sig.valid()[i] as ArrayBufferView)), `${sig.names[i]} one element short`, RangeError);
+      if (kind === 'int' && /Offset$/.test(sig.names[i]!)) {
+        rejects(name, replaced(sig.valid(), i, (sig.valid()[i] as number) + 1), `${sig.names[i]} + 1`, RangeError);
+      }
+    });
+  });
+
+  it('empty and detached buffers throw, whatever the position', () => {
+    sig.kinds.forEach((kind, i) => {
+      if (kind !== 'array') return;
+      const a = sig.valid()[i] as Float32Array;
+      const C = a.constructor as new (n: number) => Float32Array;
+      rejects(name, replaced(sig.valid(), i, new C(0)), `${sig.names[i]} empty`, RangeError);
+      rejects(name, replaced(sig.valid(), i, detach(new C(a.length))), `${sig.names[i]} detached`, TypeError);
+      rejects(name, replaced(sig.valid(), i, detach(new C(a.length + 100))), `${sig.names[i]} detached (larger)`, TypeError);
+    });
+  });
+
+  const ops = OP_COUNTS[name];
+  if (ops !== undefined) {
+    it('bad op codes throw RangeError', () => {
+      for (const op of [-1, ops, ops + 1, 255, 2 ** 31, 0.5, NaN]) rejects(name, replaced(sig.valid(), 0, op), `op = ${op}`, RangeError);
+    });
+  }
+});
+
+// ---- dtype mismatches ----------------------------------------------------------------------------------
+
+describe('dtype mismatches throw TypeError', () => {
+  const F = (n: number) => new Float32Array(n);
+  const I = (n: number) => new Int32Array(n);
+  const U = (n: number) => new Uint8Array(n);
+  const cases: [KernelExport, number, unknown, string][] = [
+    ['unary', 1, U(5), 'bool x'],
+    ['unary', 2, I(5), 'int32 out for float32 x'],
+    ['binary', 5, I(4), 'int32 b with float32 a'],
+    ['binary', 8, I(6), 'int32 out for float32 add'],
+    ['binary', 8, U(6), 'bool out for add'],
+    ['where', 1, F(6), 'float32 cond'],
+    ['where', 1, I(6), 'int32 cond'],
+    ['where', 7, I(7), 'int32 b with float32 a'],
+    ['where', 10, U(6), 'bool out'],
+    ['reduce', 1, U(24), 'bool x (with a bool out below)'],
+    ['reduce', 5, I(8), 'int32 out for float32 x'],
+    ['argReduce', 5, I(8), 'int32 values for float32 x'],
+    ['argReduce', 6, F(8), 'float32 indices'],
+    ['argReduce', 6, U(8), 'bool indices'],
+    ['softmax', 1, I(24), 'int32 x'],
+    ['softmax', 5, I(24), 'int32 out'],
+    ['gemm', 7, I(16), 'int32 A'],
+    ['gemm', 11, I(25), 'int32 B'],
+    ['gemm', 16, I(12), 'int32 C'],
+    ['gather', 6, F(6), 'float32 index'],
+    ['gather', 7, I(6), 'int32 out for float32 x'],
+    ['scatterAdd', 5, F(6), 'float32 index'],
+    ['scatterAdd', 6, I(6), 'int32 src for float32 out'],
+  ];
+  it.each(cases)('%s: argument %i = %s', (name, i, v) => {
+    rejects(name, replaced(SIGS[name].valid(), i, v), `argument ${i}`, TypeError);
+  });
+  it('ops that do not take a dtype refuse it', () => {
+    const intOnly = UNARY_OPS.indexOf('exp');
+    rejects('unary', [intOnly, new Int32Array(5), new Int32Array(5), 5, 0, 0], 'exp on int32', TypeError);
+    rejects('unary', [UNARY_OPS.indexOf('neg'), new Uint8Array(5), new Uint8Array(5), 5, 0, 0], 'neg on bool', TypeError);
+    rejects('reduce', [REDUCE_OPS.indexOf('sum'), new Uint8Array(24), 2, 3, 4, new Uint8Array(8)], 'sum on bool', TypeError);
+    rejects('reduce', [REDUCE_OPS.indexOf('mean'), new Int32Array(24), 2, 3, 4, new Int32Array(8)], 'mean on int32', TypeError);
+    rejects('binary', [BINARY_OPS.indexOf('add'), f64(2), new Uint8Array(2), 0, f64(1), new Uint8Array(2), 0, f64(1), new Uint8Array(2)], 'add on bool', TypeError);
+    rejects('scatterAdd', [f64(2), new Uint8Array(4), f64(1), 0, 4, i32(2), new Uint8Array(2)], 'bool accumulation', TypeError);
+  });
+});
+
+// ---- overlap and aliasing ---------------------------------------------------------------------------------
+
+describe('outputs overlapping inputs throw RangeError', () => {
+  const buf = () => new ArrayBuffer(4096);
+  it('same array, shifted views and views of another dtype over the same bytes', () => {
+    const cases: [KernelExport, (v: unknown[]) => void, string][] = [
+      ['copy', (v) => { const b = f32(16); v[1] = b; v[2] = 1; v[4] = b.subarray(3); }, 'dst overlaps src (same buffer, shifted)'],
+      ['copy', (v) => { const b = buf(); v[1] = new Float32Array(b, 0, 7); v[4] = new Int32Array(b, 8, 6); }, 'int32 dst over float32 src bytes'],
+      ['copy', (v) => { const b = f32(7); v[1] = b; v[4] = b; v[5] = 1; }, 'dst is src'],
+      ['unary', (v) => { const b = f32(6); v[1] = b; v[2] = b.subarray(1); }, 'out shifted one element from x'],
+      ['unary', (v) => { const b = buf(); v[1] = new Int32Array(b, 0, 5); v[2] = new Int32Array(b, 16, 5); v[0] = UNARY_OPS.indexOf('neg'); }, 'int32 out overlapping x by one element'],
+      ['binary', (v) => { v[8] = v[2]; }, 'out is a'],
+      ['binary', (v) => { const b = f32(10); v[5] = b; v[8] = b.subarray(2); }, 'out overlaps b'],
+      ['binary', (v) => { const b = buf(); v[8] = new Float32Array(b, 0, 6); v[2] = new Float32Array(b, 20, 6); }, 'out tail overlaps a head'],
+      ['where', (v) => { const b = buf(); v[1] = new Uint8Array(b, 0, 6); v[10] = new Float32Array(b, 0, 6); }, 'out over cond bytes'],
+      ['where', (v) => { v[10] = v[4]; }, 'out is a'],
+      ['reduce', (v) => { v[5] = (v[1] as Float32Array).subarray(16); }, 'out inside x'],
+      ['argReduce', (v) => { const b = buf(); v[5] = new Float32Array(b, 0, 8); v[6] = new Int32Array(b, 16, 8); }, 'indices overlap values'],
+      ['argReduce', (v) => { const b = buf(); v[1] = new Float32Array(b, 0, 24); v[6] = new Int32Array(b, 64, 8); }, 'indices inside x'],
+      ['softmax', (v) => { v[5] = v[1]; }, 'out is x (softmax is not in place)'],
+      ['gemm', (v) => { const b = f32(64); v[7] = b; v[16] = b.subarray(10); }, 'C overlaps A'],
+      ['gemm', (v) => { const b = f32(64); v[11] = b.subarray(0, 25); v[16] = b.subarray(20); }, 'C overlaps B'],
+      ['gather', (v) => { const b = buf(); v[6] = new Int32Array(b, 0, 6); v[7] = new Float32Array(b, 4, 6); }, 'out overlaps index'],
+      ['gather', (v) => { v[7] = (v[1] as Float32Array).subarray(2); }, 'out inside x'],
+      ['scatterAdd', (v) => { const b = buf(); v[1] = new Float32Array(b, 0, 8); v[6] = new Float32Array(b, 24, 6); }, 'out overlaps src'],
+      ['scatterAdd', (v) => { const b = buf(); v[1] = new Float32Array(b, 0, 8); v[5] = new Int32Array(b, 28, 6); }, 'out overlaps index'],
+    ];
+    for (const [name, edit, label] of cases) {
+      const v = SIGS[name].valid();
+      edit(v);
+      rejects(name, v, label, RangeError);
+    }
+  });
+  it('disjoint views of one buffer and exact in-place unary are allowed', () => {
+    const b = new ArrayBuffer(4096);
+    fnOf('copy')(f64(2, 3), new Float32Array(b, 0, 6), 0, f64(3, 1), new Int32Array(b, 24, 6), 0, f64(3, 1));
+    const x = f32(5);
+    fnOf('unary')(0, x, x, 5, 0, 0);
+    fnOf('unary')(0, x, new Float32Array(x.buffer, 0, 5), 5, 0, 0);
+    fnOf('gemm')(1, false, false, 2, 2, 2, 1, new Float32Array(b, 0, 4), 0, 0, 2, new Float32Array(b, 16, 4), 0, 0, 2, 0, new Float32Array(b, 32, 4), 0, 0, 2);
+  });
+  it('copy refuses dst strides that alias (0 on a dim of size > 1, or overlapping steps) — promptly', () => {
+    const big = new Float32Array(2 ** 22);
+    rejects('copy', [f64(2, 3), f32(6), 0, f64(3, 1), f32(6), 0, f64(0, 1)], 'dstStrides [0, 1]', RangeError);
+    rejects('copy', [f64(3, 2), f32(6), 0, f64(2, 1), f32(6), 0, f64(1, 1)], 'dstStrides [1, 1]', RangeError);
+    rejects('copy', [f64(4, 3), f32(12), 0, f64(3, 1), f32(12), 0, f64(2, 1)], 'dstStrides [2, 1] (rows overlap)', RangeError);
+    // A small buffer must not drive 2^40 iterations through aliasing strides.
+    rejects('copy', [f64(2 ** 20, 2 ** 20), f32(1), 0, f64(0, 0), big, 0, f64(1, 1)], 'dstStrides [1, 1] over 2^40 elements', RangeError);
+    rejects('copy', [f64(2 ** 20, 2 ** 20), f32(1), 0, f64(0, 0), big, 0, f64(2, 1)], 'dstStrides [2, 1] over 2^40 elements', RangeError);
+    rejects('scatterAdd', [f64(2, 3), f32(8), f64(0, 1), 1, 4, i32(6, 4), f32(6)], 'outStrides [0, 1]', RangeError);
+  });
+  it('size-1 dims may have any stride and empty outputs any strides', () => {
+    fnOf('copy')(f64(1, 3), f32(3), 0, f64(99, 1), f32(3), 0, f64(0, 1));
+    fnOf('copy')(f64(3, 0, 5), f32(0), 0, f64(0, 5, 1), f32(0), 0, f64(0, 5, 1));
+    fnOf('scatterAdd')(f64(0, 3), f32(0), f64(0, 1), 1, 4, i32(0), f32(0));
+  });
+});
+
+// ---- overflow and huge layouts ---------------------------------------------------------------------------
+
+describe('overflowing sizes and strides throw RangeError', () => {
+  it('stride products and sums past 2^63, element counts past 2^53', () => {
+    const s26 = 2 ** 26;
+    rejects('copy', [f64(s26, s26), f32(8), 0, f64(2 ** 52, 1), f32(8), 0, f64(1, 1)], 'src strides overflow', RangeError);
+    rejects('copy', [f64(1024, 1024, 1024), f32(8), 0, f64(2 ** 52, 2 ** 52, 2 ** 52), f32(8), 0, f64(1, 1, 1)], 'sum of stride products overflows', RangeError);
+    rejects('copy', [f64(3, 3, 3), f32(8), 0, f64(2 ** 52, 2 ** 52, 2 ** 52), f32(27), 0, f64(9, 3, 1)], 'strides far past the buffer', RangeError);
+    rejects('binary', [0, f64(s26, s26, 4), f32(4), 0, f64(0, 0, 1), f32(4), 0, f64(0, 0, 1), f32(4)], 'numel 2^54', RangeError);
+    rejects('where', [f64(2 ** 40, 2 ** 14), new Uint8Array(1), 0, f64(0, 0), f32(1), 0, f64(0, 0), f32(1), 0, f64(0, 0), f32(1)], 'numel 2^54', RangeError);
+    rejects('reduce', [0, f32(8), 2 ** 40, 2 ** 40, 2 ** 40, f32(8)], 'outer·size·inner overflows', RangeError);
+    rejects('softmax', [0, f32(8), 2 ** 52, 2 ** 12, 1, f32(8)], 'outer·size·inner past the buffer', RangeError);
+    rejects('gemm', [2, false, false, 2 ** 40, 2 ** 40, 2, 1, f32(8), 0, 0, 2, f32(8), 0, 0, 2 ** 40, 0, f32(8), 0, 2 ** 50, 2 ** 40], 'huge M, N, ldc', RangeError);
+    rejects('gemm', [2 ** 50, false, false, 1, 1, 1, 1, f32(8), 0, 1, 1, f32(8), 0, 1, 1, 0, f32(8), 0, 1, 1], 'huge batch', RangeError);
+    rejects('gemm', [2, false, false, 2, 3, 4, 1, f32(16), 0, 8, 4, f32(24), 0, 12, 3, 0, f32(12), 0, 0, 3], 'strideC 0 makes batch outputs overlap', RangeError);
+    rejects('gemm', [1, false, false, 2, 3, 4, 1, f32(16), 0, 8, 3, f32(24), 0, 12, 3, 0, f32(12), 0, 6, 3], 'lda < K', RangeError);
+    rejects('gemm', [1, true, false, 2, 3, 4, 1, f32(16), 0, 8, 1, f32(24), 0, 12, 3, 0, f32(12), 0, 6, 3], 'transposed lda < M', RangeError);
+    rejects('gemm', [1, false, false, 2, 3, 4, 1, f32(16), 0, 8, 4, f32(24), 0, 12, 3, 0, f32(12), 0, 6, 2], 'ldc < N', RangeError);
+    rejects('gather', [f64(2, 3), f32(8), 0, f64(2 ** 52, 1), 1, 4, i32(6, 4), f32(6)], 'x strides past the buffer', RangeError);
+    rejects('gather', [f64(2, 3), f32(8), 0, f64(4, 1), 1, 2 ** 52, i32(6, 4), f32(6)], 'xDimSize past the buffer', RangeError);
+    rejects('gather', [f64(2, 3), f32(8), 0, f64(4, 1), 2, 4, i32(6, 4), f32(6)], 'dim out of range', RangeError);
+    rejects('gather', [f64(2, 3), f32(8), 0, f64(4, 1), 1, 0, i32(6, 4), f32(6)], 'xDimSize 0 with a non-empty index', RangeError);
+    rejects('gather', [f64(), f32(8), 0, f64(), 0, 4, i32(1), f32(1)], 'rank 0', RangeError);
+    rejects('scatterAdd', [f64(), f32(8), f64(), 0, 4, i32(1), f32(1)], 'rank 0', RangeError);
+    rejects('scatterAdd', [f64(2, 3), f32(8), f64(4, 1), -1, 4, i32(6, 4), f32(6)], 'dim -1', RangeError);
+  });
+  it('max/min of an empty axis throws RangeError', () => {
+    rejects('reduce', [REDUCE_OPS.indexOf('max'), f32(0), 2, 0, 4, f32(8)], 'max with size 0', RangeError);
+    rejects('argReduce', [0, f32(0), 2, 0, 4, f32(8), new Int32Array(8)], 'argmax with size 0', RangeError);
+  });
+  it('huge but empty layouts are valid and return at once (no spinning over empty loops, no huge scratch)', () => {
+    const quick = (name: string, args: unknown[]): void => {
+      const t0 = performance.now();
+      fnOf(name)(...args);
+      expect(performance.now() - t0, `${name} ${String(args.slice(0, 6))}`).toBeLessThan(1000);
+    };
+    quick('reduce', [0, f32(0), 2 ** 50, 7, 0, f32(0)]);
+    quick('reduce', [0, f32(0), 0, 1, 2 ** 50, f32(0)]);
+    quick('reduce', [REDUCE_OPS.indexOf('max'), f32(0), 2 ** 50, 0, 0, f32(0)]);
+    quick('argReduce', [0, f32(0), 2 ** 50, 1, 0, f32(0), new Int32Array(0)]);
+    quick('argReduce', [0, f32(0), 0, 2 ** 50, 2 ** 10, f32(0), new Int32Array(0)]);
+    quick('softmax', [0, f32(0), 2 ** 50, 1, 0, f32(0)]);
+    quick('softmax', [1, f32(0), 1, 0, 2 ** 50, f32(0)]);
+    quick('gemm', [2 ** 50, false, false, 0, 5, 5, 1, f32(0), 0, 0, 5, f32(25), 0, 0, 5, 0, f32(0), 0, 0, 5]);
+    quick('gemm', [1, false, false, 3, 3, 0, 1, f32(0), 0, 0, 0, f32(0), 0, 0, 3, 0.5, f32(9), 0, 0, 3]);
+    quick('copy', [f64(2 ** 30, 2 ** 30, 0), f32(0), 0, f64(0, 0, 0), f32(0), 0, f64(1, 1, 1)]);
+    quick('binary', [0, f64(0, 2 ** 52), f32(0), 0, f64(1, 1), f32(0), 0, f64(1, 1), f32(0)]);
+    quick('gather', [f64(2 ** 40, 0), f32(0), 0, f64(1, 1), 0, 0, i32(0), f32(0)]);
+    quick('unary', [0, f32(0), f32(0), 0, 0, 0]);
+  });
+});
+
+// ---- the non-kernel exports ------------------------------------------------------------------------------
+
+describe('init, info, kernelNames, opNames', () => {
+  const classes = { ShapeError, DTypeError, ArgumentError, IndexError, BackendError };
+  it('reject arguments they do not take', () => {
+    rejects('info', [1], 'info(1)', TypeError);
+    rejects('kernelNames', ['x'], "kernelNames('x')", TypeError);
+    rejects('opNames', [{}], 'opNames({})', TypeError);
+  });
+  it('init rejects bad error tables and keeps the classes it had', () => {
+    rejects('init', [], 'no arguments', TypeError);
+    rejects('init', [classes, 1], 'two arguments', TypeError);
+    for (const bad of [null, 1, 'x', undefined]) rejects('init', [bad], `errors = ${String(bad)}`, TypeError);
+    rejects('init', [{}], 'empty table', TypeError);
+    rejects('init', [{ ...classes, IndexError: 'IndexError' }], 'a string class', TypeError);
+    rejects('init', [{ ...classes, BackendError: undefined }], 'a missing class', TypeError);
+    // A failed init must not have replaced some classes: data-dependent errors are still ours.
+    rejects('init', [{ ShapeError: class FakeShape {}, IndexError: class FakeIndex {}, ArgumentError: null }], 'partly valid table', TypeError);
+    const e = thrown('gather', [f64(2), f32(4), 0, f64(1), 0, 4, Int32Array.of(0, 9), f32(2)]);
+    expect(e).toBeInstanceOf(IndexError);
+    expect((e as IndexError).message).toMatch(/^gather: index 9 is out of bounds for dimension 0 with size 4/);
+    addon.init(classes);
+  });
+  it('survive being called unbound or as constructors', () => {
+    expect(Reflect.apply(addon.kernelNames, undefined, [])).toEqual(addon.kernelNames());
+    expect(Reflect.apply(addon.opNames, {}, [])).toEqual(addon.opNames());
+    expect(thrown('info', [])).toBeUndefined();
+  });
+});
+
+// ---- SharedArrayBuffer and resizable buffers ------------------------------------------------------------
+
+describe('unusual backing stores', () => {
+  it('SharedArrayBuffer-backed data throws TypeError in every array position', () => {
+    for (const name of KERNELS) {
+      SIGS[name].kinds.forEach((kind, i) => {
+        if (kind !== 'array') return;
+        const a = SIGS[name].valid()[i] as Float32Array;
+        const C = a.constructor as new (b: SharedArrayBuffer) => Float32Array;
+        rejects(name, replaced(SIGS[name].valid(), i, new C(new SharedArrayBuffer(a.byteLength + 64))), `${SIGS[name].names[i]} on a SharedArrayBuffer`, TypeError);
+      });
+    }
+  });
+  it('views of a shrunk resizable ArrayBuffer are bounds-checked at call time', () => {
+    const RAB = ArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => ArrayBuffer & { resize(n: number): void };
+    const rab = new RAB(64, { maxByteLength: 256 });
+    const fixed = new Float32Array(rab, 16, 5);
+    const tracking = new Float32Array(rab);
+    rab.resize(20);
+    rejects('unary', [0, fixed, f32(5), 5, 0, 0], 'out-of-bounds fixed view', RangeError);
+    rejects('unary', [0, tracking, f32(6), 6, 0, 0], 'length-tracking view after shrink', RangeError);
+    fnOf('unary')(0, tracking, f32(5), 5, 0, 0);
+  });
+});
+
+// ---- fuzz -----------------------------------------------------------------------------------------------
+
+describe('fuzz', () => {
+  it('a few thousand seeded random calls: the process survives and only TypeError/RangeError/IndexError escape', () => {
+    // ABUSE_FUZZ_SEED picks another deterministic run (for soaking); failures print the call to replay.
+    const rng = new Rng(seedOf('abuse-fuzz', process.env['ABUSE_FUZZ_SEED'] ?? ''));
+    const numbers = [0, 1, 2, 3, 4, 5, 6, 8, 24, -1, -0, 0.5, NaN, Infinity, -Infinity, 2 ** 31, 2 ** 32, 2 ** 53, 2 ** 63, 1e300, 17];
+    const dimsPool = (): Float64Array => {
+      const rank = rng.pick([0, 1, 2, 2, 3, 4, 33]);
+      return Float64Array.from({ length: rank }, () => rng.pick([0, 1, 1, 2, 3, 4, 0, 8, -1, 0.5, NaN, 2 ** 26, 2 ** 52, 2 ** 53]));
+    };
+    const arrays: ArrayBufferView[] = [];
+    for (const len of [0, 1, 3, 6, 8, 12, 24, 25, 64]) arrays.push(new Float32Array(len).fill(1), new Int32Array(len).map(() => rng.int(-2, 5)), new Uint8Array(len).fill(1));
+    arrays.push(new Float64Array(24), detach(new Float32Array(8)), onShared(24), new Uint8ClampedArray(8), new Int16Array(24));
+    const shared = new ArrayBuffer(1024);
+    for (let k = 0; k < 4; k++) arrays.push(new Float32Array(shared, 4 * rng.int(0, 32), 24), new Int32Array(shared, 4 * rng.int(0, 32), 8));
+    const others: unknown[] = ['x', null, undefined, {}, [], [1, 2], true, false, 1n, Symbol('s'), () => 1, new Date(0)];
+    const valueFor = (kind: Kind): unknown => {
+      if (rng.chance(0.15)) return rng.pick(others);
+      switch (kind) {
+        case 'op': case 'int': return rng.pick(numbers);
+        case 'number': return rng.pick([0, 1, -1, NaN, Infinity, 1e30]);
+        case 'bool': return rng.chance(0.9) ? rng.chance(0.5) : rng.pick(others);
+        case 'dims': return rng.chance(0.8) ? dimsPool() : rng.pick(arrays);
+        case 'array': return rng.chance(0.9) ? rng.pick(arrays) : dimsPool();
+      }
+    };
+    const seen = new Map<string, number>();
+    const ITER = 20000;
+    for (let it = 0; it < ITER; it++) {
+      const name = rng.pick(KERNELS);
+      const sig: Sig = SIGS[name];
+      let args = sig.valid();
+      const edits = rng.pick([0, 1, 1, 1, 2, 2, 3, 5]);
+      for (let e = 0; e < edits; e++) {
+        const i = rng.int(0, args.length - 1);
+        args[i] = valueFor(sig.kinds[i]!);
+      }
+      if (rng.chance(0.03)) args = rng.chance(0.5) ? args.slice(0, rng.int(0, args.length)) : [...args, 0];
+      const t0 = performance.now();
+      const e = thrown(name, args);
+      const ms = performance.now() - t0;
+      const ctx = `fuzz #${it} ${name}(${args.map((a) => (ArrayBuffer.isView(a) ? `${a.constructor.name}(${(a as Float32Array).length})` : typeof a === 'symbol' ? 'Symbol' : typeof a === 'bigint' ? `${a}n` : typeof a === 'number' || typeof a === 'function' ? String(a) : JSON.stringify(a) ?? String(a))).join(', ')})`;
+      if (ms > 2000) throw new Error(`${ctx}: took ${ms.toFixed(0)} ms`);
+      const kind = e === undefined ? 'ok' : e instanceof IndexError ? 'IndexError' : e instanceof TypeError ? 'TypeError' : e instanceof RangeError ? 'RangeError' : 'other';
+      seen.set(kind, (seen.get(kind) ?? 0) + 1);
+      if (kind === 'other') throw new Error(`${ctx}: threw ${String(e)}`);
+      if (kind === 'IndexError' && name !== 'gather' && name !== 'scatterAdd') throw new Error(`${ctx}: IndexError from ${name}`);
+      if ((kind === 'TypeError' || kind === 'RangeError') && !(e as Error).message.startsWith(`${name}: `)) {
+        throw new Error(`${ctx}: message '${(e as Error).message}' does not start with '${name}: '`);
+      }
+    }
+    // Both valid and invalid calls were exercised.
+    expect(seen.get('ok') ?? 0).toBeGreaterThan(ITER / 20);
+    expect(seen.get('TypeError') ?? 0).toBeGreaterThan(ITER / 10);
+    expect(seen.get('RangeError') ?? 0).toBeGreaterThan(ITER / 20);
+    console.log(`binding fuzz: ${ITER} calls, outcomes ${JSON.stringify(Object.fromEntries(seen))}`);
+  });
+});
+

@@ -1,0 +1,607 @@
+// Native vs reference parity for the WHOLE kernel contract (src/kernels/spec.ts). Every kernel, and for
+// kernels that take an op code every op code, runs many seeded random cases on the reference kernels
+// (the oracle) and on the native addon, fed the SAME input arrays; outputs are compared (exactly for
+// ints, bools, copies, selections and IEEE-exact float arithmetic; with ulp-level tolerances for
+// transcendental functions; with per-element error bounds plus NMSE for reductions and GEMM).
+// Inputs are checked to be unchanged and elements outside an output's view to be left alone.
+//
+// Map: contract lists | copy | unary | binary | where | reduce | argReduce | softmax | gemm | gather |
+//      scatterAdd (incl. IndexError parity) | coverage (every kernel and op code was exercised).
+// Quick start for a new kernel: add its name to `COVERED` (the compiler insists), add a `describe`
+// block that builds inputs and pre-filled outputs with tests/helpers/samples.ts, gets each backend's
+// arrays from `twin()`, calls `REF.<k>(...R)` and `NAT.<k>(...N)`, compares the outputs with
+// tests/helpers/compare.ts, calls `check()` and `tally('<k>', op)`, and adds the key to 'coverage'.
+// A failure prints the case (shapes, strides, offsets, seed); rerun with that seed to reproduce.
+
+import { describe, expect, it } from 'vitest';
+import { loadNativeKernels, rawAddon } from '../../src/backend/native/native.js';
+import { referenceKernels } from '../../src/backend/reference/index.js';
+import { IndexError } from '../../src/core/errors.js';
+import {
+  ARG_REDUCE_OPS, BINARY_OPS, COMPARISON_OPS, INT_UNARY_OPS, KERNEL_NAMES, REDUCE_OPS, SOFTMAX_OPS, UNARY_OPS,
+  type BinaryOp, type KernelName, type UnaryOp,
+} from '../../src/kernels/spec.js';
+import { expectClose, expectNmse, type CloseOptions } from '../helpers/compare.js';
+import {
+  Rng, cloneArray, contiguousLayout, describeCase, garbage, numel, packTwice, randomArray, randomLayout, randomShape, seedOf,
+  type Arr, type DTypeName, type Layout, type Shape, type ValueOptions,
+} from '../helpers/samples.js';
+
+const REF = referenceKernels;
+const NAT = loadNativeKernels(referenceKernels);
+const info = NAT.info();
+console.log(
+  `parity: native addon ${info.version}, isa ${info.isa} (available: ${info.isaAvailable.join(', ')}), threads ${info.threads}, ` +
+    `N-API ${info.napiVersion}; kernels on the reference fallback: [${NAT.referenceMarked.join(', ')}]`,
+);
+
+/** Every kernel must have a block below: adding a kernel to the contract without one does not compile. */
+const COVERED: { [K in KernelName]: true } = {
+  copy: true, unary: true, binary: true, where: true, reduce: true, argReduce: true, softmax: true, gemm: true, gather: true, scatterAdd: true,
+};
+
+const EXACT: CloseOptions = { exact: true };
+/** Below the smallest normal float: subnormal results may differ in absolute terms by ~1e-45. */
+const FLOOR = 1e-37;
+/** float math (native) vs double math rounded to float (reference): a few ulps. */
+const ULPS: CloseOptions = { rtol: 1e-6, atol: FLOOR };
+
+/** Case counts scale with PARITY_SCALE (default 3: about 6 s on 2 cores); raise it for a longer soak. */
+const SCALE = Number(process.env['PARITY_SCALE'] ?? 3);
+const reps = (n: number): number => Math.max(1, Math.round(n * SCALE));
+
+const cases = new Map<string, number>();
+function tally(kernel: KernelName, op = ''): void {
+  const key = op ? `${kernel}:${op}` : kernel;
+  cases.set(key, (cases.get(key) ?? 0) + 1);
+}
+
+/**
+ * The arrays each backend gets, inputs first then outputs: the inputs themselves and clones of the
+ * outputs or, in a fifth of the cases, all of them packed back to back into one fresh ArrayBuffer per
+ * backend (disjoint ranges of one buffer must be accepted, and touching ends must not be crossed).
+ * `check()` asserts that neither backend modified an input.
+ */
+function twin(rng: Rng, inputs: readonly Arr[], outputs: readonly Arr[], ctx: string): { R: Arr[]; N: Arr[]; check(): void } {
+  const all = [...inputs, ...outputs];
+  const [R, N] = rng.chance(0.2) ? packTwice(rng, all) : [[...inputs, ...outputs.map((o) => cloneArray(o))], [...inputs, ...outputs.map((o) => cloneArray(o))]];
+  const before = inputs.map((a) => cloneArray(a));
+  const check = (): void => {
+    for (let i = 0; i < inputs.length; i++) {
+      expectClose(R[i]!, before[i]!, EXACT, `${ctx}\ninput #${i} was modified by the reference kernel`);
+      expectClose(N[i]!, before[i]!, EXACT, `${ctx}\ninput #${i} was modified by the native kernel`);
+    }
+  };
+  return { R, N, check };
+}
+
+function layoutFor(rng: Rng, dtype: DTypeName, shape: Shape, values: ValueOptions = {}, broadcast = true): [Arr, Layout] {
+  const l = randomLayout(rng, shape, broadcast ? {} : { broadcastProb: 0 });
+  return [randomArray(rng, dtype, l.length, values), l];
+}
+
+const DTYPES: readonly DTypeName[] = ['float32', 'int32', 'bool'];
+const LENGTHS = [0, 1, 2, 3, 5, 7, 13, 16, 17, 33, 64, 100, 257, 1000, 1023];
+
+describe('contract lists', () => {
+  it("the addon's kernelNames() is exactly KERNEL_NAMES minus the kernels marked 'reference'", () => {
+    const names = rawAddon().kernelNames();
+    const expected = KERNEL_NAMES.filter((k) => !NAT.referenceMarked.includes(k));
+    expect(names).toEqual(expected);
+    expect(new Set(names).size).toBe(names.length);
+    for (const k of NAT.referenceMarked) expect(NAT[k]).toBe(REF[k]);
+  });
+  it("the addon's op lists are the contract's", () => {
+    expect(rawAddon().opNames()).toEqual({
+      unary: [...UNARY_OPS], binary: [...BINARY_OPS], reduce: [...REDUCE_OPS], argReduce: [...ARG_REDUCE_OPS], softmax: [...SOFTMAX_OPS],
+    });
+  });
+  it('every contract kernel has a parity block', () => {
+    expect(Object.keys(COVERED).sort()).toEqual([...KERNEL_NAMES].sort());
+  });
+});
+
+// ---- copy ------------------------------------------------------------------------------------------
+
+describe('copy', () => {
+  it('all dtype pairs, strided/broadcast src, permuted/stepped dst, ranks 0..6', () => {
+    for (let c = 0; c < reps(1500); c++) {
+      const seed = seedOf('copy', c);
+      const rng = new Rng(seed);
+      const shape = randomShape(rng, { maxRank: rng.chance(0.1) ? 6 : 4, maxNumel: 3000 });
+      const sdt = rng.pick(DTYPES);
+      const ddt = rng.pick(DTYPES);
+      const [src, sl] = layoutFor(rng, sdt, shape, { special: 0.1 });
+      const dl = randomLayout(rng, shape, { broadcastProb: 0 });
+      const dst0 = garbage(rng, ddt, dl.length);
+      const ctx = `copy seed=${seed} ${describeCase({ shape, sdt, ddt, src: sl, dst: dl })}`;
+      const { R, N, check } = twin(rng, [src], [dst0], ctx);
+      REF.copy(shape, R[0]!, sl.offset, sl.strides, R[1]!, dl.offset, dl.strides);
+      NAT.copy(shape, N[0]!, sl.offset, sl.strides, N[1]!, dl.offset, dl.strides);
+      expectClose(N[1]!, R[1]!, EXACT, ctx);
+      check();
+      tally('copy');
+    }
+  });
+});
+
+// ---- unary -----------------------------------------------------------------------------------------
+
+const UNARY_TOL: Record<UnaryOp, CloseOptions> = {
+  neg: EXACT, abs: EXACT, sign: EXACT, relu: EXACT, clamp: EXACT, heaviside: EXACT,
+  sqrt: EXACT, // correctly rounded in float and in double-then-float alike
+  exp: ULPS, log: ULPS, log1p: ULPS, sin: ULPS, cos: ULPS, tanh: ULPS, sigmoid: ULPS, erf: ULPS, elu: ULPS, powScalar: ULPS,
+  leakyRelu: ULPS, // alpha·x: float alpha (native) vs double alpha (reference)
+};
+
+function unaryParams(rng: Rng, op: UnaryOp, int: boolean): [number, number] {
+  switch (op) {
+    case 'leakyRelu': return [rng.pick([0.01, 0.2, 0.5, 0, -1, 3]), 0];
+    case 'elu': return [rng.pick([1, 0.5, 2, 1.6732632423543772]), 0];
+    case 'powScalar': return [rng.pick([2, 3, 0.5, -1, 0, -0, 1, -2, 1.5, 1 / 3, 4, -0.5, 2.5, Infinity, -Infinity, NaN]), 0];
+    case 'heaviside': return [rng.pick([0, 0.5, 1, -2]), 0];
+    case 'clamp':
+      return int
+        ? rng.pick<[number, number]>([[-5, 5], [-Infinity, 0], [0, Infinity], [2.5, 7.5], [10, -10], [-(2 ** 31), 2 ** 31 - 1], [-1e10, 1e10], [-Infinity, Infinity]])
+        : rng.pick<[number, number]>([[-1, 1], [-Infinity, 0.5], [-0.5, Infinity], [-Infinity, Infinity], [2, -2], [0, 0], [-0, 0], [0.1, 0.3], [-1e30, 1e30]]);
+    default: return [rng.normal(), rng.normal()]; // ignored by the op
+  }
+}
+
+describe('unary', () => {
+  for (const op of UNARY_OPS) {
+    const dtypes: DTypeName[] = INT_UNARY_OPS.includes(op) ? ['float32', 'int32'] : ['float32'];
+    for (const dtype of dtypes) {
+      it(`${op} ${dtype} (separate and in place)`, () => {
+        for (let c = 0; c < reps(150); c++) {
+          const seed = seedOf('unary', op, dtype, c);
+          const rng = new Rng(seed);
+          const n = rng.pick(LENGTHS);
+          const [alpha, beta] = unaryParams(rng, op, dtype === 'int32');
+          const scale = op === 'exp' || op === 'sigmoid' || op === 'tanh' || op === 'elu' ? 40 : 3;
+          const x0 = randomArray(rng, dtype, n + rng.int(0, 3), { special: 0.1, scale });
+          const inPlace = rng.chance(0.3);
+          const ctx = `unary ${op} ${dtype} seed=${seed} ${describeCase({ n, alpha, beta, inPlace, len: x0.length })}`;
+          if (inPlace) {
+            const xR = cloneArray(x0);
+            const xN = cloneArray(x0);
+            REF.unary(op, xR, xR, n, alpha, beta);
+            NAT.unary(op, xN, xN, n, alpha, beta);
+            expectClose(xN, xR, dtype === 'int32' ? EXACT : UNARY_TOL[op], ctx);
+          } else {
+            const out0 = garbage(rng, dtype, n + rng.int(0, 3));
+            const { R, N, check } = twin(rng, [x0], [out0], ctx);
+            REF.unary(op, R[0]!, R[1]!, n, alpha, beta);
+            NAT.unary(op, N[0]!, N[1]!, n, alpha, beta);
+            expectClose(N[1]!, R[1]!, dtype === 'int32' ? EXACT : UNARY_TOL[op], ctx);
+            check();
+          }
+          tally('unary', op);
+        }
+      });
+    }
+  }
+});
+
+// ---- binary ----------------------------------------------------------------------------------------
+
+function binaryDtypes(op: BinaryOp): DTypeName[] {
+  const d: DTypeName[] = ['float32'];
+  if (op !== 'div') d.push('int32'); // integer division is not a kernel case (ops promote to float)
+  if (COMPARISON_OPS.includes(op) || op === 'maximum' || op === 'minimum') d.push('bool');
+  return d;
+}
+
+describe('binary', () => {
+  for (const op of BINARY_OPS) {
+    for (const dtype of binaryDtypes(op)) {
+      it(`${op} ${dtype} with broadcasting and strided operands`, () => {
+        for (let c = 0; c < reps(120); c++) {
+          const seed = seedOf('binary', op, dtype, c);
+          const rng = new Rng(seed);
+          const shape = randomShape(rng, { maxRank: rng.chance(0.1) ? 6 : 4, maxNumel: 3000 });
+          // int pow stays in range (PyTorch refuses negative integer exponents; overflow is not specified).
+          const intPow = dtype === 'int32' && op === 'pow';
+          const [a, al] = layoutFor(rng, dtype, shape, intPow ? { special: 0, intRange: [-10, 10] } : { special: 0.1, scale: 4 });
+          const [b, bl] = layoutFor(rng, dtype, shape, intPow ? { special: 0, intRange: [0, 6] } : { special: 0.1, scale: 4 });
+          const odt: DTypeName = COMPARISON_OPS.includes(op) ? 'bool' : dtype;
+          const out0 = garbage(rng, odt, numel(shape) + rng.int(0, 3));
+          const ctx = `binary ${op} ${dtype} seed=${seed} ${describeCase({ shape, a: al, b: bl })}`;
+          const { R, N, check } = twin(rng, [a, b], [out0], ctx);
+          REF.binary(op, shape, R[0]!, al.offset, al.strides, R[1]!, bl.offset, bl.strides, R[2]!);
+          NAT.binary(op, shape, N[0]!, al.offset, al.strides, N[1]!, bl.offset, bl.strides, N[2]!);
+          expectClose(N[2]!, R[2]!, op === 'pow' && dtype === 'float32' ? ULPS : EXACT, ctx);
+          check();
+          tally('binary', op);
+        }
+      });
+    }
+  }
+});
+
+// ---- where -----------------------------------------------------------------------------------------
+
+describe('where', () => {
+  for (const dtype of DTYPES) {
+    it(`${dtype} with broadcast cond/a/b`, () => {
+      for (let c = 0; c < reps(300); c++) {
+        const seed = seedOf('where', dtype, c);
+        const rng = new Rng(seed);
+        const shape = randomShape(rng, { maxRank: rng.chance(0.1) ? 6 : 4, maxNumel: 3000 });
+        const [cond, cl] = layoutFor(rng, 'bool', shape);
+        const [a, al] = layoutFor(rng, dtype, shape, { special: 0.1 });
+        const [b, bl] = layoutFor(rng, dtype, shape, { special: 0.1 });
+        const out0 = garbage(rng, dtype, numel(shape) + rng.int(0, 3));
+        const ctx = `where ${dtype} seed=${seed} ${describeCase({ shape, cond: cl, a: al, b: bl })}`;
+        const { R, N, check } = twin(rng, [cond, a, b], [out0], ctx);
+        REF.where(shape, R[0] as Uint8Array, cl.offset, cl.strides, R[1]!, al.offset, al.strides, R[2]!, bl.offset, bl.strides, R[3]!);
+        NAT.where(shape, N[0] as Uint8Array, cl.offset, cl.strides, N[1]!, al.offset, al.strides, N[2]!, bl.offset, bl.strides, N[3]!);
+        expectClose(N[3]!, R[3]!, EXACT, ctx);
+        check();
+        tally('where');
+      }
+    });
+  }
+});
+
+// ---- reduce / argReduce / softmax ---------------------------------------------------------------------
+
+/** [outer, size, inner] with empty, size-1, odd and long (accumulation) cases. */
+function reduceLayout(rng: Rng, needSize: boolean): [number, number, number] {
+  if (rng.chance(0.12)) return [rng.pick([1, 2]), rng.pick([1000, 4097, 20000]), rng.pick([1, 3])];
+  let outer = rng.pick([0, 1, 1, 2, 3, 7, 13]);
+  let size = rng.pick([0, 1, 2, 3, 7, 17, 33, 100]);
+  const inner = rng.pick([0, 1, 1, 2, 3, 5, 17]);
+  if (needSize && size === 0 && outer * inner > 0) size = 1;
+  if (outer * size * inner > 50_000) outer = 1;
+  return [outer, size, inner];
+}
+
+/** Per-output bound 1e-5·Σ|x| (÷ size for mean): the scale of a float-accumulation error. */
+function sumBound(x: Arr, outer: number, size: number, inner: number, mean: boolean): Float64Array {
+  const abs = Float64Array.from(x, Math.abs);
+  const b = new Float64Array(outer * inner);
+  REF.reduce('sum', abs, outer, size, inner, b);
+  for (let i = 0; i < b.length; i++) b[i] = 1e-5 * (mean ? b[i]! / size : b[i]!) + FLOOR;
+  return b;
+}
+
+describe('reduce', () => {
+  for (const op of REDUCE_OPS) {
+    const dtypes: DTypeName[] = op === 'mean' ? ['float32'] : ['float32', 'int32'];
+    for (const dtype of dtypes) {
+      it(`${op} ${dtype} over [outer, size, inner]`, () => {
+        for (let c = 0; c < reps(150); c++) {
+          const seed = seedOf('reduce', op, dtype, c);
+          const rng = new Rng(seed);
+          const [outer, size, inner] = reduceLayout(rng, op === 'max' || op === 'min');
+          const x = randomArray(rng, dtype, outer * size * inner + rng.int(0, 2), { special: rng.pick([0, 0.002, 0.05]), tieProb: 0.3 });
+          const out0 = garbage(rng, dtype, outer * inner + rng.int(0, 2));
+          const ctx = `reduce ${op} ${dtype} seed=${seed} ${describeCase({ outer, size, inner })}`;
+          const { R, N, check } = twin(rng, [x], [out0], ctx);
+          REF.reduce(op, R[0]!, outer, size, inner, R[1]!);
+          NAT.reduce(op, N[0]!, outer, size, inner, N[1]!);
+          const [oR, oN] = [R[1]!, N[1]!];
+          if (dtype === 'int32' || op === 'max' || op === 'min') expectClose(oN, oR, EXACT, ctx);
+          else {
+            const bound = new Float64Array(oR.length);
+            bound.set(sumBound(x, outer, size, inner, op === 'mean'));
+            expectClose(oN, oR, { rtol: 1e-6, atol: bound }, ctx);
+            expectNmse(oN, oR, 1e-10, ctx);
+          }
+          check();
+          tally('reduce', op);
+        }
+      });
+    }
+  }
+});
+
+describe('argReduce', () => {
+  for (const op of ARG_REDUCE_OPS) {
+    for (const dtype of DTYPES) {
+      it(`${op} ${dtype}: first index on ties, NaN wins`, () => {
+        for (let c = 0; c < reps(150); c++) {
+          const seed = seedOf('argReduce', op, dtype, c);
+          const rng = new Rng(seed);
+          const [outer, size, inner] = reduceLayout(rng, true);
+          const x = randomArray(rng, dtype, outer * size * inner, { special: rng.pick([0, 0.01, 0.1]), tieProb: 0.5 });
+          const nout = outer * inner;
+          const v0 = garbage(rng, dtype, nout + rng.int(0, 2));
+          const i0 = garbage(rng, 'int32', nout + rng.int(0, 2)) as Int32Array;
+          const ctx = `argReduce ${op} ${dtype} seed=${seed} ${describeCase({ outer, size, inner })}`;
+          const { R, N, check } = twin(rng, [x], [v0, i0], ctx);
+          REF.argReduce(op, R[0]!, outer, size, inner, R[1]!, R[2] as Int32Array);
+          NAT.argReduce(op, N[0]!, outer, size, inner, N[1]!, N[2] as Int32Array);
+          expectClose(N[1]!, R[1]!, EXACT, `${ctx} (values)`);
+          expectClose(N[2]!, R[2]!, EXACT, `${ctx} (indices)`);
+          check();
+          tally('argReduce', op);
+        }
+      });
+    }
+  }
+});
+
+describe('softmax', () => {
+  for (const op of SOFTMAX_OPS) {
+    it(`${op} float32, incl. NaN/±Infinity and all -Infinity rows`, () => {
+      for (let c = 0; c < reps(200); c++) {
+        const seed = seedOf('softmax', op, c);
+        const rng = new Rng(seed);
+        const [outer, size, inner] = reduceLayout(rng, false);
+        const x = randomArray(rng, 'float32', outer * size * inner, { special: rng.pick([0, 0.01, 0.05]), scale: rng.pick([1, 5, 30]) }) as Float32Array;
+        if (outer * inner > 0 && size > 0 && rng.chance(0.3)) {
+          const o = rng.int(0, outer - 1);
+          const j = rng.int(0, inner - 1);
+          for (let k = 0; k < size; k++) x[(o * size + k) * inner + j] = -Infinity;
+        }
+        const out0 = garbage(rng, 'float32', outer * size * inner + rng.int(0, 2)) as Float32Array;
+        const ctx = `softmax ${op} seed=${seed} ${describeCase({ outer, size, inner })}`;
+        const { R, N, check } = twin(rng, [x], [out0], ctx);
+        REF.softmax(op, R[0] as Float32Array, outer, size, inner, R[1] as Float32Array);
+        NAT.softmax(op, N[0] as Float32Array, outer, size, inner, N[1] as Float32Array);
+        expectClose(N[1]!, R[1]!, op === 'softmax' ? { rtol: 1e-5, atol: FLOOR } : { rtol: 1e-5, atol: 1e-6 }, ctx);
+        check();
+        tally('softmax', op);
+      }
+    });
+  }
+});
+
+// ---- gemm --------------------------------------------------------------------------------------------
+
+interface GemmCase {
+  batch: number; transA: boolean; transB: boolean; M: number; N: number; K: number; alpha: number; beta: number;
+  aOffset: number; strideA: number; lda: number; bOffset: number; strideB: number; ldb: number; cOffset: number; strideC: number; ldc: number;
+}
+
+/** Array length a batched matrix operand needs (stored rows × cols, row stride ld). */
+function matrixLength(offset: number, batch: number, stride: number, rows: number, cols: number, ld: number): number {
+  if (batch === 0 || rows === 0 || cols === 0) return offset;
+  return offset + (batch - 1) * stride + (rows - 1) * ld + cols;
+}
+
+function gemmCase(rng: Rng): GemmCase {
+  // Sizes around the micro-tile (4x16) and cache blocks (MC 64, KC 256, NC 1024) of the native GEMM.
+  const dim = (): number => rng.pick([0, 1, 1, 2, 3, 4, 5, 7, 13, 16, 17, 20, 31, 33, 47, 64, 65, 70]);
+  const batch = rng.pick([0, 1, 1, 1, 2, 3]);
+  let M = dim();
+  let N = dim();
+  let K = rng.chance(0.1) ? rng.pick([255, 256, 257, 300]) : dim();
+  if (rng.chance(0.04)) [M, N, K] = [rng.pick([1, 2]), rng.pick([1025, 1030]), rng.pick([1, 3])]; // crosses NC
+  while (batch * M * N * K > 400_000) M = Math.max(1, M >> 1);
+  const transA = rng.chance(0.5);
+  const transB = rng.chance(0.5);
+  const pad = (): number => (rng.chance(0.4) ? rng.int(1, 5) : 0);
+  const lda = (transA ? M : K) + pad();
+  const ldb = (transB ? K : N) + pad();
+  const ldc = N + pad();
+  const aSize = (transA ? K : M) * lda;
+  const bSize = (transB ? N : K) * ldb;
+  const strideA = rng.chance(0.25) ? 0 : aSize + pad();
+  const strideB = rng.chance(0.25) ? 0 : bSize + pad();
+  const strideC = (M > 0 ? (M - 1) * ldc + N : 0) + pad();
+  return {
+    batch, transA, transB, M, N, K,
+    alpha: rng.pick([1, 1, 0.5, -2, 0.1, 3, 0]),
+    beta: rng.pick([0, 0, 1, 0.5, -1]),
+    aOffset: rng.int(0, 7), strideA, lda, bOffset: rng.int(0, 7), strideB, ldb, cOffset: rng.int(0, 7), strideC, ldc,
+  };
+}
+
+function runGemmCase(g: GemmCase, seed: number, rng: Rng, special = false): void {
+  const aLen = matrixLength(g.aOffset, g.batch, g.strideA, g.transA ? g.K : g.M, g.transA ? g.M : g.K, g.lda) + rng.int(0, 2);
+  const bLen = matrixLength(g.bOffset, g.batch, g.strideB, g.transB ? g.N : g.K, g.transB ? g.K : g.N, g.ldb) + rng.int(0, 2);
+  const cLen = matrixLength(g.cOffset, g.batch, g.strideC, g.M, g.N, g.ldc) + rng.int(0, 2);
+  // Specials are NaN/±Infinity only: huge finite values overflow float accumulators but not the double reference.
+  const A = randomArray(rng, 'float32', aLen, { special: special ? 0.02 : 0, specials: [NaN, Infinity, -Infinity], tieProb: 0 }) as Float32Array;
+  const B = randomArray(rng, 'float32', bLen, { special: 0, tieProb: 0 }) as Float32Array;
+  // beta = 0: C holds NaN/Inf garbage that must be ignored; elsewhere (row padding, gaps) it must survive.
+  const C0 = (g.beta === 0 ? garbage(rng, 'float32', cLen) : randomArray(rng, 'float32', cLen, { special: 0 })) as Float32Array;
+  const ctx = `gemm seed=${seed} ${describeCase({ ...g, aLen, bLen, cLen, special })}`;
+  const { R, N, check } = twin(rng, [A, B], [C0], ctx);
+  const args = ([a, b, c]: Arr[]) =>
+    [g.batch, g.transA, g.transB, g.M, g.N, g.K, g.alpha, a as Float32Array, g.aOffset, g.strideA, g.lda, b as Float32Array, g.bOffset, g.strideB, g.ldb,
+      g.beta, c as Float32Array, g.cOffset, g.strideC, g.ldc] as const;
+  REF.gemm(...args(R));
+  NAT.gemm(...args(N));
+  const [cR, cN] = [R[2]!, N[2]!];
+  // Error bound per element: 1e-5·(|alpha|·(|A||B|)_ij + |beta·C_ij|), from the reference on |A|, |B|, |C|.
+  const bound = Float64Array.from(C0, (v) => (g.beta === 0 || !Number.isFinite(v) ? 0 : Math.abs(v)));
+  REF.gemm(g.batch, g.transA, g.transB, g.M, g.N, g.K, Math.abs(g.alpha), Float64Array.from(A, Math.abs), g.aOffset, g.strideA, g.lda,
+    Float64Array.from(B, Math.abs), g.bOffset, g.strideB, g.ldb, Math.abs(g.beta), bound, g.cOffset, g.strideC, g.ldc);
+  for (let i = 0; i < bound.length; i++) bound[i] = Number.isFinite(bound[i]!) ? 1e-5 * bound[i]! + FLOOR : Infinity;
+  // Positions outside the C matrices still hold C0 in both, so the comparison covers "nothing else written".
+  expectClose(cN, cR, { rtol: 0, atol: bound }, ctx);
+  expectNmse(cN, cR, 1e-10, ctx);
+  check();
+  tally('gemm');
+}
+
+describe('gemm', () => {
+  it('random batched cases: transA/transB, padded lda/ldb/ldc, batch strides incl. 0, alpha/beta incl. beta = 0 over NaN', () => {
+    for (let c = 0; c < reps(700); c++) {
+      const seed = seedOf('gemm', c);
+      const rng = new Rng(seed);
+      runGemmCase(gemmCase(rng), seed, rng);
+    }
+  });
+  it('NaN/Infinity in A propagate alike (alpha != 0)', () => {
+    for (let c = 0; c < reps(120); c++) {
+      const seed = seedOf('gemm-special', c);
+      const rng = new Rng(seed);
+      const g = gemmCase(rng);
+      if (g.alpha === 0) g.alpha = 1;
+      runGemmCase(g, seed, rng, true);
+    }
+  });
+  it('named edge shapes: 1x1x1, batch 1 vector products, shared A and B across a batch', () => {
+    const named: Partial<GemmCase>[] = [
+      { M: 1, N: 1, K: 1 }, { M: 1, N: 33, K: 17 }, { M: 33, N: 1, K: 17 }, { M: 17, N: 13, K: 0, beta: 0.5 }, { M: 4, N: 16, K: 256 },
+      { M: 5, N: 17, K: 257, transA: true, transB: true }, { batch: 3, M: 7, N: 5, K: 3, strideA: 0, strideB: 0 },
+    ];
+    named.forEach((p, c) => {
+      const seed = seedOf('gemm-named', c);
+      const rng = new Rng(seed);
+      const g: GemmCase = {
+        batch: 1, transA: false, transB: false, M: 1, N: 1, K: 1, alpha: 1, beta: 0,
+        aOffset: 0, strideA: 0, lda: 0, bOffset: 0, strideB: 0, ldb: 0, cOffset: 0, strideC: 0, ldc: 0, ...p,
+      };
+      g.lda = g.transA ? g.M : g.K;
+      g.ldb = g.transB ? g.K : g.N;
+      g.ldc = g.N;
+      if (p.strideA === undefined) g.strideA = (g.transA ? g.K : g.M) * g.lda;
+      if (p.strideB === undefined) g.strideB = (g.transB ? g.N : g.K) * g.ldb;
+      g.strideC = g.M * g.ldc;
+      runGemmCase(g, seed, rng);
+    });
+  });
+});
+
+// ---- gather / scatterAdd -------------------------------------------------------------------------------
+
+const BAD_INDICES = [-1, -2147483648, 2147483647];
+
+/** A random index shape (rank >= 1), the dim, and the indexed operand's size along it. */
+function indexCase(rng: Rng): { shape: number[]; dim: number; dimSize: number } {
+  const shape = randomShape(rng, { minRank: 1, maxRank: 4, maxNumel: 2000 });
+  const dim = rng.int(0, shape.length - 1);
+  const dimSize = rng.pick([1, 2, 3, 5, 7, 13]);
+  return { shape, dim, dimSize };
+}
+
+function randomIndex(rng: Rng, n: number, size: number): Int32Array {
+  const idx = new Int32Array(n);
+  for (let i = 0; i < n; i++) idx[i] = rng.int(0, size - 1);
+  return idx;
+}
+
+/** Runs `call` on both backends; both must throw IndexError, or neither. */
+function sameError(call: (k: typeof REF) => void, ctx: string): unknown {
+  const errs = [REF, NAT].map((k) => {
+    try {
+      call(k);
+      return null;
+    } catch (e) {
+      return e;
+    }
+  });
+  const [eR, eN] = errs;
+  if (!(eR instanceof IndexError) || !(eN instanceof IndexError)) {
+    throw new Error(`${ctx}\nexpected IndexError from both backends, got reference: ${String(eR)}, native: ${String(eN)}`);
+  }
+  expect(eN.code).toBe('INDEX_OUT_OF_RANGE');
+  expect(eN.message).toMatch(/^(gather|scatterAdd): index /);
+  return eN;
+}
+
+describe('gather', () => {
+  for (const dtype of DTYPES) {
+    it(`${dtype}: random valid indices into strided/broadcast x`, () => {
+      for (let c = 0; c < reps(300); c++) {
+        const seed = seedOf('gather', dtype, c);
+        const rng = new Rng(seed);
+        const { shape, dim, dimSize } = indexCase(rng);
+        const xshape = shape.slice();
+        xshape[dim] = dimSize;
+        const [x, xl] = layoutFor(rng, dtype, xshape, { special: 0.1 });
+        const n = numel(shape);
+        const index = randomIndex(rng, n, dimSize);
+        const out0 = garbage(rng, dtype, n + rng.int(0, 2));
+        const ctx = `gather ${dtype} seed=${seed} ${describeCase({ shape, dim, dimSize, x: xl })}`;
+        const { R, N, check } = twin(rng, [x, index], [out0], ctx);
+        REF.gather(shape, R[0]!, xl.offset, xl.strides, dim, dimSize, R[1] as Int32Array, R[2]!);
+        NAT.gather(shape, N[0]!, xl.offset, xl.strides, dim, dimSize, N[1] as Int32Array, N[2]!);
+        expectClose(N[2]!, R[2]!, EXACT, ctx);
+        check();
+        tally('gather');
+      }
+    });
+  }
+  it('an out-of-range index throws IndexError on both backends', () => {
+    for (let c = 0; c < reps(120); c++) {
+      const seed = seedOf('gather-error', c);
+      const rng = new Rng(seed);
+      const { shape, dim, dimSize } = indexCase(rng);
+      const n = numel(shape);
+      if (n === 0) continue;
+      const xshape = shape.slice();
+      xshape[dim] = dimSize;
+      const [x, xl] = layoutFor(rng, 'float32', xshape);
+      const index = randomIndex(rng, n, dimSize);
+      index[rng.int(0, n - 1)] = rng.pick([...BAD_INDICES, dimSize, dimSize + 1]);
+      const ctx = `gather error seed=${seed} ${describeCase({ shape, dim, dimSize, x: xl })}`;
+      sameError((k) => k.gather(shape, x, xl.offset, xl.strides, dim, dimSize, index, new Float32Array(n)), ctx);
+      tally('gather', 'IndexError');
+    }
+  });
+});
+
+describe('scatterAdd', () => {
+  /** out is [shape with dim := dimSize], other dims possibly larger; row-major or a permuted layout. */
+  function scatterCase(rng: Rng, dtype: DTypeName) {
+    const { shape, dim, dimSize } = indexCase(rng);
+    const oshape = shape.map((d, k) => (k === dim ? dimSize : d + (rng.chance(0.3) ? rng.int(1, 2) : 0)));
+    // scatterAdd has no out offset: layouts start at element 0.
+    const ol = rng.chance(0.5) ? contiguousLayout(oshape) : randomLayout(rng, oshape, { broadcastProb: 0, stepProb: 0, padProb: 0, maxOffset: 0 });
+    const n = numel(shape);
+    const out0 = randomArray(rng, dtype, ol.length, { special: 0 });
+    const src = randomArray(rng, dtype, n, { special: 0, tieProb: 0.3 });
+    const index = randomIndex(rng, n, dimSize);
+    return { shape, dim, dimSize, oshape, ostrides: ol.strides, out0, src, index, n };
+  }
+  for (const dtype of ['float32', 'int32'] as const) {
+    it(`${dtype}: random valid indices (repeats accumulate)`, () => {
+      for (let c = 0; c < reps(300); c++) {
+        const seed = seedOf('scatterAdd', dtype, c);
+        const rng = new Rng(seed);
+        const s = scatterCase(rng, dtype);
+        const ctx = `scatterAdd ${dtype} seed=${seed} ${describeCase({ shape: s.shape, dim: s.dim, dimSize: s.dimSize, oshape: s.oshape, ostrides: s.ostrides })}`;
+        const { R, N, check } = twin(rng, [s.src, s.index], [s.out0], ctx);
+        REF.scatterAdd(s.shape, R[2]!, s.ostrides, s.dim, s.dimSize, R[1] as Int32Array, R[0]!);
+        NAT.scatterAdd(s.shape, N[2]!, s.ostrides, s.dim, s.dimSize, N[1] as Int32Array, N[0]!);
+        const [oR, oN] = [R[2]!, N[2]!];
+        let srcAbs = 0;
+        for (const v of s.src) srcAbs += Math.abs(v);
+        expectClose(oN, oR, dtype === 'int32' ? EXACT : { rtol: 1e-6, atol: 1e-6 * srcAbs + FLOOR }, ctx);
+        check();
+        tally('scatterAdd');
+      }
+    });
+  }
+  it('an out-of-range index throws IndexError on both backends', () => {
+    for (let c = 0; c < reps(120); c++) {
+      const seed = seedOf('scatterAdd-error', c);
+      const rng = new Rng(seed);
+      const s = scatterCase(rng, 'float32');
+      if (s.n === 0) continue;
+      s.index[rng.int(0, s.n - 1)] = rng.pick([...BAD_INDICES, s.dimSize, s.dimSize + 5]);
+      const ctx = `scatterAdd error seed=${seed} ${describeCase({ shape: s.shape, dim: s.dim, dimSize: s.dimSize })}`;
+      sameError((k) => k.scatterAdd(s.shape, cloneArray(s.out0), s.ostrides, s.dim, s.dimSize, s.index, s.src), ctx);
+      tally('scatterAdd', 'IndexError');
+    }
+  });
+});
+
+// ---- coverage --------------------------------------------------------------------------------------------
+
+describe('coverage', () => {
+  it('every kernel and every op code ran cases on both backends', () => {
+    const missing: string[] = [];
+    const want = (key: string): void => {
+      if (!cases.get(key)) missing.push(key);
+    };
+    for (const k of ['copy', 'where', 'gemm', 'gather', 'scatterAdd'] as const) want(k);
+    for (const op of UNARY_OPS) want(`unary:${op}`);
+    for (const op of BINARY_OPS) want(`binary:${op}`);
+    for (const op of REDUCE_OPS) want(`reduce:${op}`);
+    for (const op of ARG_REDUCE_OPS) want(`argReduce:${op}`);
+    for (const op of SOFTMAX_OPS) want(`softmax:${op}`);
+    want('gather:IndexError');
+    want('scatterAdd:IndexError');
+    expect(missing).toEqual([]);
+    const total = [...cases.values()].reduce((a, b) => a + b, 0);
+    console.log(`parity: ${total} cases over ${cases.size} kernel/op pairs`);
+  });
+});
