@@ -4,6 +4,8 @@
 // -0, huge, subnormal). Deterministic: everything draws from an `Rng` seeded by the caller, so a failing
 // case is reproduced from its seed. No tensors here: plain typed arrays and element strides.
 
+import { numel, contiguousStrides as rowMajor } from '../../src/core/shape.js';
+
 /** mulberry32: a tiny 32-bit PRNG, good enough for test cases and fully deterministic. */
 export class Rng {
   private state: number;
@@ -66,22 +68,7 @@ export const ODD_SIZES: readonly number[] = [1, 3, 7, 13, 17, 33];
 
 export type Shape = readonly number[];
 
-export function numel(shape: Shape): number {
-  let n = 1;
-  for (const d of shape) n *= d;
-  return n;
-}
-
-/** Row-major strides in elements. */
-export function rowMajor(shape: Shape): number[] {
-  const s = new Array<number>(shape.length);
-  let acc = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    s[i] = acc;
-    acc *= shape[i]!;
-  }
-  return s;
-}
+export { numel, rowMajor };
 
 export interface ShapeOptions {
   minRank?: number;

@@ -3,7 +3,8 @@
 
 import type { AnyTypedArray } from '../../core/dtype.js';
 import type { BinaryOp, Dims, UnaryOp } from '../../kernels/spec.js';
-import { forEachRow, rowMajor } from './strided.js';
+import { contiguousStrides as rowMajor } from '../../core/shape.js';
+import { forEachRow } from './strided.js';
 
 function castFor(dst: AnyTypedArray): (v: number) => number {
   if (dst instanceof Int32Array) return (v) => (Number.isNaN(v) ? 0 : Math.trunc(v)) | 0;

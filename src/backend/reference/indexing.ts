@@ -4,7 +4,8 @@
 import type { AnyTypedArray } from '../../core/dtype.js';
 import { IndexError } from '../../core/errors.js';
 import type { Dims } from '../../kernels/spec.js';
-import { forEachRow, rowMajor } from './strided.js';
+import { contiguousStrides as rowMajor } from '../../core/shape.js';
+import { forEachRow } from './strided.js';
 
 function checkIndex(op: string, v: number, dim: number, size: number): void {
   if (v < 0 || v >= size) throw new IndexError(op, 'index', `${v} is out of bounds for dimension ${dim} with size ${size}`);

@@ -35,14 +35,3 @@ export function forEachRow(shape: Dims, ops: readonly Operand[], row: (offsets: 
     if (d < 0) return;
   }
 }
-
-/** Contiguous row-major strides for `shape` (in elements). */
-export function rowMajor(shape: Dims): number[] {
-  const s = new Array<number>(shape.length);
-  let acc = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    s[i] = acc;
-    acc *= shape[i]!;
-  }
-  return s;
-}
