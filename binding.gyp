@@ -14,13 +14,19 @@
   },
   "targets": [
     {
-      "target_name": "nodegrad_kernels",
+      "target_name": "nodegrad_kernels_scalar",
+      "type": "static_library",
+      "defines": ["NG_ISA=scalar"],
+      "sources": ["<!@(node -p \"require('./native/kernels/sources.json').join(' ')\")"]
+    },
+    {
+      "target_name": "nodegrad_runtime",
       "type": "static_library",
       "sources": [
-        "native/kernels/elementwise.cc",
-        "native/kernels/reduce.cc",
-        "native/kernels/gemm.cc",
-        "native/kernels/indexing.cc"
+        "native/runtime/cpu_features.cc",
+        "native/runtime/dispatch.cc",
+        "native/runtime/threadpool.cc",
+        "native/runtime/scratch.cc"
       ]
     },
     {
@@ -28,7 +34,8 @@
       "sources": ["native/binding/addon.cc"],
       "dependencies": [
         "<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except",
-        "nodegrad_kernels"
+        "nodegrad_runtime",
+        "nodegrad_kernels_scalar"
       ],
       "defines": [
         "NAPI_VERSION=8",
@@ -37,7 +44,41 @@
         "NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS",
         "NG_VERSION=\"<!(node -p \"require('./package.json').version\")\""
       ],
-      "ldflags": ["-Wl,-z,nodelete"]
+      "ldflags": ["-Wl,-z,nodelete", "-pthread"],
+      "conditions": [
+        ["target_arch=='x64'", { "dependencies": ["nodegrad_kernels_avx2", "nodegrad_kernels_avx512"] }],
+        ["target_arch=='arm64'", { "dependencies": ["nodegrad_kernels_neon"] }]
+      ]
     }
+  ],
+  "conditions": [
+    ["target_arch=='x64'", {
+      "targets": [
+        {
+          "target_name": "nodegrad_kernels_avx2",
+          "type": "static_library",
+          "defines": ["NG_ISA=avx2"],
+          "cflags": ["-mavx2", "-mfma"],
+          "sources": ["<!@(node -p \"require('./native/kernels/sources.json').join(' ')\")"]
+        },
+        {
+          "target_name": "nodegrad_kernels_avx512",
+          "type": "static_library",
+          "defines": ["NG_ISA=avx512"],
+          "cflags": ["-mavx512f", "-mavx512bw", "-mavx512vl", "-mavx512dq", "-mavx2", "-mfma", "-Wno-uninitialized"],
+          "sources": ["<!@(node -p \"require('./native/kernels/sources.json').join(' ')\")"]
+        }
+      ]
+    }],
+    ["target_arch=='arm64'", {
+      "targets": [
+        {
+          "target_name": "nodegrad_kernels_neon",
+          "type": "static_library",
+          "defines": ["NG_ISA=neon"],
+          "sources": ["<!@(node -p \"require('./native/kernels/sources.json').join(' ')\")"]
+        }
+      ]
+    }]
   ]
 }

@@ -17,7 +17,7 @@ export {
 } from './core/errors.js';
 export { Generator, manualSeed, defaultGenerator } from './core/random.js';
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './engine.js';
-export { setBackend, getBackend, nativeInfo, type BackendName } from './backend/backend.js';
+export { setBackend, getBackend, nativeInfo, setNumThreads, getNumThreads, type BackendName } from './backend/backend.js';
 
 export {
   tensor, zeros, ones, full, zerosLike, onesLike, fullLike, arange, linspace, eye, rand, randn, randint, randperm,

@@ -5,6 +5,8 @@
 
 #include "args.h"
 #include "ng/kernels.h"
+#include "ng/status.h"
+#include "ng/threadpool.h"
 
 #ifndef NG_VERSION
 #define NG_VERSION "0.0.0"
@@ -33,6 +35,8 @@ class Addon : public Napi::Addon<Addon> {
       InstanceMethod("info", &Addon::js_info),
       InstanceMethod("kernelNames", &Addon::js_kernel_names),
       InstanceMethod("opNames", &Addon::js_op_names),
+      InstanceMethod("setNumThreads", &Addon::js_set_num_threads),
+      InstanceMethod("setIsa", &Addon::js_set_isa),
 #define NG_EXPORT(js, cc) InstanceMethod(#js, &Addon::cc),
       NG_KERNELS(NG_EXPORT)
 #undef NG_EXPORT
@@ -67,11 +71,12 @@ class Addon : public Napi::Addon<Addon> {
     Napi::Env env = info.Env();
     Napi::Object o = Napi::Object::New(env);
     o.Set("version", NG_VERSION);
-    o.Set("isa", "baseline");
-    Napi::Array avail = Napi::Array::New(env, 1);
-    avail.Set(0u, Napi::String::New(env, "baseline"));
-    o.Set("isaAvailable", avail);
-    o.Set("threads", 1);
+    o.Set("isa", ng::kernels().isa);
+    const char* names[8];
+    const int n = ng::isa_available(names, 8);
+    o.Set("isaAvailable", names_array(env, names, n));
+    o.Set("threads", ng::num_threads());
+    o.Set("physicalCores", ng::physical_cores());
     o.Set("napiVersion", NAPI_VERSION);
     return o;
   }
@@ -96,6 +101,30 @@ class Addon : public Napi::Addon<Addon> {
     o.Set("argReduce", names_array(env, ng::kArgReduceOpNames, ng::A_COUNT));
     o.Set("softmax", names_array(env, ng::kSoftmaxOpNames, ng::S_COUNT));
     return o;
+  }
+
+  // setNumThreads(n): threads of the shared pool for all following kernels (1 ... 1024).
+  Napi::Value js_set_num_threads(const Napi::CallbackInfo& info) {
+    check_count(info, "setNumThreads", 1);
+    const int64_t n = int_arg(info, 0, "setNumThreads", "n", 1, 1024);
+    ng::set_num_threads(static_cast<int>(n));
+    return info.Env().Undefined();
+  }
+
+  // setIsa(name): switches the kernel table (tests and benchmarks walk every ISA this CPU runs).
+  Napi::Value js_set_isa(const Napi::CallbackInfo& info) {
+    check_count(info, "setIsa", 1);
+    if (!info[0].IsString()) type_error(info.Env(), "setIsa", "name must be a string, got " + describe(info[0]));
+    const std::string name = info[0].As<Napi::String>().Utf8Value();
+    if (!ng::set_isa(name.c_str())) range_error(info.Env(), "setIsa", "name '" + name + "' is not an ISA this build and CPU can run");
+    return info.Env().Undefined();
+  }
+
+  /** Throws an index fault as an IndexError(op, 'index', message). */
+  void throw_fault(Napi::Env env, const char* op, const ng::IndexFault& f) {
+    throw_status(env, ng::Status::error(ng::StatusCode::INDEX_OUT_OF_RANGE, op, "index",
+                                        std::to_string(f.value) + " is out of bounds for dimension " + std::to_string(f.dim) +
+                                            " with size " + std::to_string(f.size)));
   }
 
   /** Throws a non-OK status as the matching JS error class (IndexError(op, arg, message), ...). */
@@ -128,7 +157,7 @@ class Addon : public Napi::Addon<Addon> {
     char* dp = strided_ptr(env, op, dst, doff, shape, dstr, &ds);
     check_no_self_alias(env, op, "dstStrides", shape, dstr);
     check_no_overlap(env, op, ds, "dst", ss, "src");
-    ng::ng_copy(rank, shape.data(), src.dtype, {sp, sstr.data()}, dst.dtype, {dp, dstr.data()});
+    ng::kernels().copy(rank, shape.data(), src.dtype, {sp, sstr.data()}, dst.dtype, {dp, dstr.data()});
     return env.Undefined();
   }
 
@@ -150,7 +179,7 @@ class Addon : public Napi::Addon<Addon> {
     Span xs = contiguous_span(env, op, x, n);
     Span os = contiguous_span(env, op, out, n);
     check_no_overlap(env, op, os, "out", xs, "x", /*allow_identical=*/true);
-    ng::ng_unary(code, x.dtype, x.data, out.data, n, alpha, beta);
+    ng::kernels().unary(code, x.dtype, x.data, out.data, n, alpha, beta);
     return env.Undefined();
   }
 
@@ -182,7 +211,7 @@ class Addon : public Napi::Addon<Addon> {
     Span os = contiguous_span(env, op, out, n);
     check_no_overlap(env, op, os, "out", as, "a");
     check_no_overlap(env, op, os, "out", bs, "b");
-    ng::ng_binary(code, rank, shape.data(), a.dtype, {ap, astr.data()}, {bp, bstr.data()}, out.data);
+    ng::kernels().binary(code, rank, shape.data(), a.dtype, {ap, astr.data()}, {bp, bstr.data()}, out.data);
     return env.Undefined();
   }
 
@@ -215,7 +244,7 @@ class Addon : public Napi::Addon<Addon> {
     check_no_overlap(env, op, os, "out", cs, "cond");
     check_no_overlap(env, op, os, "out", as, "a");
     check_no_overlap(env, op, os, "out", bs, "b");
-    ng::ng_where(rank, shape.data(), a.dtype, {cp, cstr.data()}, {ap, astr.data()}, {bp, bstr.data()}, out.data);
+    ng::kernels().where(rank, shape.data(), a.dtype, {cp, cstr.data()}, {ap, astr.data()}, {bp, bstr.data()}, out.data);
     return env.Undefined();
   }
 
@@ -249,7 +278,7 @@ class Addon : public Napi::Addon<Addon> {
     Span xs = contiguous_span(env, op, x, total);
     Span os = contiguous_span(env, op, out, nout);
     check_no_overlap(env, op, os, "out", xs, "x");
-    ng::ng_reduce(code, x.dtype, x.data, outer, size, inner, out.data);
+    ng::kernels().reduce(code, x.dtype, x.data, outer, size, inner, out.data);
     return env.Undefined();
   }
 
@@ -273,7 +302,7 @@ class Addon : public Napi::Addon<Addon> {
     check_no_overlap(env, op, vs, "values", xs, "x");
     check_no_overlap(env, op, is, "indices", xs, "x");
     check_no_overlap(env, op, is, "indices", vs, "values");
-    ng::ng_arg_reduce(code, x.dtype, x.data, outer, size, inner, values.data, reinterpret_cast<int32_t*>(indices.data));
+    ng::kernels().arg_reduce(code, x.dtype, x.data, outer, size, inner, values.data, reinterpret_cast<int32_t*>(indices.data));
     return env.Undefined();
   }
 
@@ -293,7 +322,7 @@ class Addon : public Napi::Addon<Addon> {
     Span xs = contiguous_span(env, op, x, total);
     Span os = contiguous_span(env, op, out, total);
     check_no_overlap(env, op, os, "out", xs, "x");
-    ng::ng_softmax(code, reinterpret_cast<const float*>(x.data), outer, size, inner, reinterpret_cast<float*>(out.data));
+    ng::kernels().softmax(code, reinterpret_cast<const float*>(x.data), outer, size, inner, reinterpret_cast<float*>(out.data));
     return env.Undefined();
   }
 
@@ -340,7 +369,7 @@ class Addon : public Napi::Addon<Addon> {
     check_no_overlap(env, op, cs, "C", as, "A");
     check_no_overlap(env, op, cs, "C", bs, "B");
     if (batch == 0 || M == 0 || N == 0) return env.Undefined();
-    ng::ng_sgemm(batch, ta, tb, M, N, K, static_cast<float>(alpha), reinterpret_cast<const float*>(A.data) + aoff, sa, lda,
+    ng::kernels().sgemm(batch, ta, tb, M, N, K, static_cast<float>(alpha), reinterpret_cast<const float*>(A.data) + aoff, sa, lda,
                  reinterpret_cast<const float*>(B.data) + boff, sb, ldb, static_cast<float>(beta), reinterpret_cast<float*>(C.data) + coff, sc, ldc);
     return env.Undefined();
   }
@@ -373,8 +402,8 @@ class Addon : public Napi::Addon<Addon> {
     Span os = contiguous_span(env, op, out, n);
     check_no_overlap(env, op, os, "out", xs, "x");
     check_no_overlap(env, op, os, "out", is, "index");
-    ng::Status s = ng::ng_gather(rank, shape.data(), x.dtype, {xp, xstr.data()}, dim, dim_size, reinterpret_cast<const int32_t*>(index.data), out.data);
-    if (!s.is_ok()) throw_status(env, s);
+    ng::IndexFault f = ng::kernels().gather(rank, shape.data(), x.dtype, {xp, xstr.data()}, dim, dim_size, reinterpret_cast<const int32_t*>(index.data), out.data);
+    if (!f.ok) throw_fault(env, op, f);
     return env.Undefined();
   }
 
@@ -406,9 +435,9 @@ class Addon : public Napi::Addon<Addon> {
     Span ss = contiguous_span(env, op, src, n);
     check_no_overlap(env, op, os, "out", is, "index");
     check_no_overlap(env, op, os, "out", ss, "src");
-    ng::Status s = ng::ng_scatter_add(rank, shape.data(), out.dtype, out.data, ostr.data(), dim, dim_size,
+    ng::IndexFault f = ng::kernels().scatter_add(rank, shape.data(), out.dtype, out.data, ostr.data(), dim, dim_size,
                                       reinterpret_cast<const int32_t*>(index.data), src.data);
-    if (!s.is_ok()) throw_status(env, s);
+    if (!f.ok) throw_fault(env, op, f);
     return env.Undefined();
   }
 };

@@ -1,13 +1,9 @@
 // SGEMM, cache-blocked with packed panels and a register-blocked MR×NR micro-kernel written in plain
 // C++ (auto-vectorised). Transposes are absorbed by packing. This is the portable baseline; the
 // BLIS-style per-ISA micro-kernels replace the inner kernel in their own issue (#3).
-#include <algorithm>
-#include <cstring>
-#include <vector>
+#include "common.h"
 
-#include "ng/kernels.h"
-
-namespace ng {
+NG_BEGIN_ISA
 namespace {
 
 constexpr int64_t MR = 4;
@@ -19,7 +15,7 @@ constexpr int64_t NC = 1024;
 /** Packs op(A)[i0:i0+mc, p0:p0+kc] into MR-row micro-panels, zero-padded: panel[(ir/MR)][k][r]. */
 void pack_a(const float* A, int64_t lda, bool trans, int64_t i0, int64_t mc, int64_t p0, int64_t kc, float* dst) {
   for (int64_t ir = 0; ir < mc; ir += MR) {
-    const int64_t mr = std::min(MR, mc - ir);
+    const int64_t mr = min_of(MR, mc - ir);
     for (int64_t k = 0; k < kc; ++k) {
       for (int64_t r = 0; r < MR; ++r) {
         float v = 0;
@@ -36,11 +32,11 @@ void pack_a(const float* A, int64_t lda, bool trans, int64_t i0, int64_t mc, int
 /** Packs op(B)[p0:p0+kc, j0:j0+nc] into NR-column micro-panels, zero-padded: panel[(jr/NR)][k][c]. */
 void pack_b(const float* B, int64_t ldb, bool trans, int64_t p0, int64_t kc, int64_t j0, int64_t nc, float* dst) {
   for (int64_t jr = 0; jr < nc; jr += NR) {
-    const int64_t nr = std::min(NR, nc - jr);
+    const int64_t nr = min_of(NR, nc - jr);
     for (int64_t k = 0; k < kc; ++k) {
       const int64_t kk = p0 + k;
       if (!trans && nr == NR) {
-        std::memcpy(dst, B + kk * ldb + j0 + jr, NR * sizeof(float));
+        memcpy(dst, B + kk * ldb + j0 + jr, NR * sizeof(float));
         dst += NR;
         continue;
       }
@@ -72,28 +68,28 @@ void micro_kernel(int64_t kc, const float* a, const float* b, float alpha, float
 }
 
 void gemm_one(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha, const float* A, int64_t lda,
-              const float* B, int64_t ldb, float beta, float* C, int64_t ldc, std::vector<float>& abuf, std::vector<float>& bbuf) {
+              const float* B, int64_t ldb, float beta, float* C, int64_t ldc) {
   // Apply beta once, up front. NOTE: beta == 0 overwrites C without reading it (NaN-safe).
   for (int64_t i = 0; i < M; ++i) {
     float* c = C + i * ldc;
-    if (beta == 0) std::fill(c, c + N, 0.0f);
+    if (beta == 0) for (int64_t j = 0; j < N; ++j) c[j] = 0.0f;
     else if (beta != 1) for (int64_t j = 0; j < N; ++j) c[j] *= beta;
   }
   if (K == 0 || alpha == 0) return;
   for (int64_t j0 = 0; j0 < N; j0 += NC) {
-    const int64_t nc = std::min(NC, N - j0);
+    const int64_t nc = min_of(NC, N - j0);
     for (int64_t p0 = 0; p0 < K; p0 += KC) {
-      const int64_t kc = std::min(KC, K - p0);
-      bbuf.resize(static_cast<size_t>(((nc + NR - 1) / NR) * NR * kc));
-      pack_b(B, ldb, tb, p0, kc, j0, nc, bbuf.data());
+      const int64_t kc = min_of(KC, K - p0);
+      float* bbuf = static_cast<float*>(scratch(1, static_cast<size_t>(((nc + NR - 1) / NR) * NR * kc) * sizeof(float)));
+      pack_b(B, ldb, tb, p0, kc, j0, nc, bbuf);
       for (int64_t i0 = 0; i0 < M; i0 += MC) {
-        const int64_t mc = std::min(MC, M - i0);
-        abuf.resize(static_cast<size_t>(((mc + MR - 1) / MR) * MR * kc));
-        pack_a(A, lda, ta, i0, mc, p0, kc, abuf.data());
+        const int64_t mc = min_of(MC, M - i0);
+        float* abuf = static_cast<float*>(scratch(0, static_cast<size_t>(((mc + MR - 1) / MR) * MR * kc) * sizeof(float)));
+        pack_a(A, lda, ta, i0, mc, p0, kc, abuf);
         for (int64_t jr = 0; jr < nc; jr += NR) {
           for (int64_t ir = 0; ir < mc; ir += MR) {
-            micro_kernel(kc, abuf.data() + (ir / MR) * MR * kc, bbuf.data() + (jr / NR) * NR * kc, alpha,
-                         C + (i0 + ir) * ldc + j0 + jr, ldc, std::min(MR, mc - ir), std::min(NR, nc - jr));
+            micro_kernel(kc, abuf + (ir / MR) * MR * kc, bbuf + (jr / NR) * NR * kc, alpha,
+                         C + (i0 + ir) * ldc + j0 + jr, ldc, min_of(MR, mc - ir), min_of(NR, nc - jr));
           }
         }
       }
@@ -103,13 +99,12 @@ void gemm_one(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha, co
 
 }  // namespace
 
-void ng_sgemm(int64_t batch, bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float alpha,
-              const float* A, int64_t stride_a, int64_t lda, const float* B, int64_t stride_b, int64_t ldb,
-              float beta, float* C, int64_t stride_c, int64_t ldc) {
-  std::vector<float> abuf, bbuf;
+void sgemm(int64_t batch, bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float alpha,
+           const float* A, int64_t stride_a, int64_t lda, const float* B, int64_t stride_b, int64_t ldb,
+           float beta, float* C, int64_t stride_c, int64_t ldc) {
   for (int64_t b = 0; b < batch; ++b) {
-    gemm_one(trans_a, trans_b, M, N, K, alpha, A + b * stride_a, lda, B + b * stride_b, ldb, beta, C + b * stride_c, ldc, abuf, bbuf);
+    gemm_one(trans_a, trans_b, M, N, K, alpha, A + b * stride_a, lda, B + b * stride_b, ldb, beta, C + b * stride_c, ldc);
   }
 }
 
-}  // namespace ng
+NG_END_ISA

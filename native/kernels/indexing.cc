@@ -1,20 +1,12 @@
-// gather / scatterAdd along one dim with bounds checks on every index (data-dependent errors are
-// reported through Status, never by reading or writing outside the arrays).
-#include <string>
+// gather / scatterAdd along one dim with bounds checks on every index. A bad index is reported as an
+// IndexFault (plain data); the binding turns it into an IndexError, never a read or write outside arrays.
+#include "common.h"
 
-#include "ng/kernels.h"
-#include "strided.h"
-
-namespace ng {
+NG_BEGIN_ISA
 namespace {
 
-Status out_of_range(const char* op, int32_t v, int dim, int64_t size) {
-  return Status::error(StatusCode::INDEX_OUT_OF_RANGE, op, "index",
-                       std::to_string(v) + " is out of bounds for dimension " + std::to_string(dim) + " with size " + std::to_string(size));
-}
-
 template <typename T>
-Status gather_typed(int rank, const int64_t* shape, StridedRef x, int dim, int64_t dim_size, const int32_t* index, T* out) {
+IndexFault gather_typed(int rank, const int64_t* shape, StridedRef x, int dim, int64_t dim_size, const int32_t* index, T* out) {
   int64_t xs[64] = {0};
   for (int i = 0; i < rank; ++i) xs[i] = x.strides[i];
   const int64_t dim_stride = xs[dim];
@@ -27,7 +19,7 @@ Status gather_typed(int rank, const int64_t* shape, StridedRef x, int dim, int64
   int64_t xoff = 0;
   for (int64_t i = 0; i < n; ++i) {
     const int32_t v = index[i];
-    if (v < 0 || v >= dim_size) return out_of_range("gather", v, dim, dim_size);
+    if (v < 0 || v >= dim_size) return IndexFault{false, v, dim, dim_size};
     out[i] = base[xoff + v * dim_stride];
     for (int d = rank - 1; d >= 0; --d) {
       ++idx[d];
@@ -37,12 +29,12 @@ Status gather_typed(int rank, const int64_t* shape, StridedRef x, int dim, int64
       idx[d] = 0;
     }
   }
-  return Status::ok();
+  return IndexFault{};
 }
 
 template <typename T>
-Status scatter_add_typed(int rank, const int64_t* shape, T* out, const int64_t* out_strides, int dim, int64_t dim_size,
-                         const int32_t* index, const T* src) {
+IndexFault scatter_add_typed(int rank, const int64_t* shape, T* out, const int64_t* out_strides, int dim, int64_t dim_size,
+                             const int32_t* index, const T* src) {
   int64_t os[64] = {0};
   for (int i = 0; i < rank; ++i) os[i] = out_strides[i];
   const int64_t dim_stride = os[dim];
@@ -53,9 +45,9 @@ Status scatter_add_typed(int rank, const int64_t* shape, T* out, const int64_t* 
   int64_t ooff = 0;
   for (int64_t i = 0; i < n; ++i) {
     const int32_t v = index[i];
-    if (v < 0 || v >= dim_size) return out_of_range("scatterAdd", v, dim, dim_size);
+    if (v < 0 || v >= dim_size) return IndexFault{false, v, dim, dim_size};
     T& dst = out[ooff + v * dim_stride];
-    if constexpr (std::is_same_v<T, int32_t>) dst = static_cast<int32_t>(static_cast<uint32_t>(dst) + static_cast<uint32_t>(src[i]));
+    if constexpr (__is_same(T, int32_t)) dst = static_cast<int32_t>(static_cast<uint32_t>(dst) + static_cast<uint32_t>(src[i]));
     else dst += src[i];
     for (int d = rank - 1; d >= 0; --d) {
       ++idx[d];
@@ -65,27 +57,25 @@ Status scatter_add_typed(int rank, const int64_t* shape, T* out, const int64_t* 
       idx[d] = 0;
     }
   }
-  return Status::ok();
+  return IndexFault{};
 }
 
 }  // namespace
 
-Status ng_gather(int rank, const int64_t* shape, DType dt, StridedRef x, int dim, int64_t dim_size, const int32_t* index, void* out) {
+IndexFault gather(int rank, const int64_t* shape, DType dt, StridedRef x, int dim, int64_t dim_size, const int32_t* index, void* out) {
   switch (dt) {
     case DType::F32: return gather_typed<float>(rank, shape, x, dim, dim_size, index, static_cast<float*>(out));
     case DType::I32: return gather_typed<int32_t>(rank, shape, x, dim, dim_size, index, static_cast<int32_t*>(out));
     case DType::U8: return gather_typed<uint8_t>(rank, shape, x, dim, dim_size, index, static_cast<uint8_t*>(out));
   }
-  return Status::ok();
+  return IndexFault{};
 }
 
-Status ng_scatter_add(int rank, const int64_t* shape, DType dt, void* out, const int64_t* out_strides, int dim, int64_t dim_size,
-                      const int32_t* index, const void* src) {
-  switch (dt) {
-    case DType::F32: return scatter_add_typed<float>(rank, shape, static_cast<float*>(out), out_strides, dim, dim_size, index, static_cast<const float*>(src));
-    case DType::I32: return scatter_add_typed<int32_t>(rank, shape, static_cast<int32_t*>(out), out_strides, dim, dim_size, index, static_cast<const int32_t*>(src));
-    default: return Status::error(StatusCode::INVALID_ARGUMENT, "scatterAdd", "src", "must be float32 or int32");
-  }
+IndexFault scatter_add(int rank, const int64_t* shape, DType dt, void* out, const int64_t* out_strides, int dim, int64_t dim_size,
+                       const int32_t* index, const void* src) {
+  if (dt == DType::I32)
+    return scatter_add_typed<int32_t>(rank, shape, static_cast<int32_t*>(out), out_strides, dim, dim_size, index, static_cast<const int32_t*>(src));
+  return scatter_add_typed<float>(rank, shape, static_cast<float*>(out), out_strides, dim, dim_size, index, static_cast<const float*>(src));
 }
 
-}  // namespace ng
+NG_END_ISA

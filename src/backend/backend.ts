@@ -7,7 +7,7 @@ import { ArgumentError } from '../core/errors.js';
 import { env } from '../core/env.js';
 import type { Kernels } from '../kernels/spec.js';
 import { referenceKernels } from './reference/index.js';
-import { loadNativeKernels, type NativeInfo } from './native/native.js';
+import { loadNativeKernels, rawAddon, type NativeInfo } from './native/native.js';
 
 export type BackendName = 'native' | 'reference';
 
@@ -61,6 +61,27 @@ export function kernelsFor(dtype: DType, other?: DType): Kernels {
 }
 
 export { referenceKernels };
+
+/**
+ * Sets the threads of the native thread pool (PyTorch's `set_num_threads`); the default is the number
+ * of physical cores, or NODEGRAD_NUM_THREADS. Without the addon this only records the value.
+ */
+export function setNumThreads(n: number): void {
+  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 1 || n > 1024) {
+    throw new ArgumentError('setNumThreads', 'n', `must be an integer in [1, 1024], got ${String(n)}`);
+  }
+  requestedThreads = n;
+  if (tryNative()) rawAddon().setNumThreads(n);
+}
+
+/** Threads the native kernels use (1 with the reference backend). */
+export function getNumThreads(): number {
+  const k = tryNative();
+  if (!k || getBackend() === 'reference') return requestedThreads ?? 1;
+  return rawAddon().info().threads;
+}
+
+let requestedThreads: number | null = null;
 
 /** What the native addon reports (ISA, threads, version), or why it is unavailable. */
 export function nativeInfo(): NativeInfo | { available: false; error: string } {

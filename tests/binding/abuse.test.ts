@@ -184,8 +184,8 @@ describe('baseline', () => {
       expect(SIGS[name].valid().length).toBe(SIGS[name].kinds.length);
     }
   });
-  it('the export list is the kernels plus init/info/kernelNames/opNames', () => {
-    expect(Object.getOwnPropertyNames(addon).sort()).toEqual([...KERNELS, 'info', 'init', 'kernelNames', 'opNames'].sort());
+  it('the export list is the kernels plus init/info/kernelNames/opNames/setNumThreads/setIsa', () => {
+    expect(Object.getOwnPropertyNames(addon).sort()).toEqual([...KERNELS, 'info', 'init', 'kernelNames', 'opNames', 'setIsa', 'setNumThreads'].sort());
   });
 });
 
@@ -430,6 +430,15 @@ describe('init, info, kernelNames, opNames', () => {
     rejects('info', [1], 'info(1)', TypeError);
     rejects('kernelNames', ['x'], "kernelNames('x')", TypeError);
     rejects('opNames', [{}], 'opNames({})', TypeError);
+    rejects('setNumThreads', [], 'setNumThreads()', TypeError);
+    rejects('setNumThreads', ['2'], "setNumThreads('2')", TypeError);
+    rejects('setNumThreads', [0], 'setNumThreads(0)', RangeError);
+    rejects('setNumThreads', [1.5], 'setNumThreads(1.5)', RangeError);
+    rejects('setNumThreads', [NaN], 'setNumThreads(NaN)', RangeError);
+    rejects('setNumThreads', [1e9], 'setNumThreads(1e9)', RangeError);
+    rejects('setIsa', [], 'setIsa()', TypeError);
+    rejects('setIsa', [3], 'setIsa(3)', TypeError);
+    rejects('setIsa', ['sse9'], "setIsa('sse9')", RangeError);
   });
   it('init rejects bad error tables and keeps the classes it had', () => {
     rejects('init', [], 'no arguments', TypeError);

@@ -13,7 +13,7 @@
 // tests/helpers/compare.ts, calls `check()` and `tally('<k>', op)`, and adds the key to 'coverage'.
 // A failure prints the case (shapes, strides, offsets, seed); rerun with that seed to reproduce.
 
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadNativeKernels, rawAddon } from '../../src/backend/native/native.js';
 import { referenceKernels } from '../../src/backend/reference/index.js';
 import { IndexError } from '../../src/core/errors.js';
@@ -46,11 +46,15 @@ const FLOOR = 1e-37;
 /** float math (native) vs double math rounded to float (reference): a few ulps. */
 const ULPS: CloseOptions = { rtol: 1e-6, atol: FLOOR };
 
-/** Case counts scale with PARITY_SCALE (default 3: about 6 s on 2 cores); raise it for a longer soak. */
+/**
+ * Case counts scale with PARITY_SCALE (default 3: about 6 s on 2 cores) for the default configuration;
+ * the other ISA / thread-count configurations run a third of that. Raise it for a longer soak.
+ */
 const SCALE = Number(process.env['PARITY_SCALE'] ?? 3);
-const reps = (n: number): number => Math.max(1, Math.round(n * SCALE));
+let scale = SCALE;
+const reps = (n: number): number => Math.max(1, Math.round(n * scale));
 
-const cases = new Map<string, number>();
+let cases = new Map<string, number>();
 function tally(kernel: KernelName, op = ''): void {
   const key = op ? `${kernel}:${op}` : kernel;
   cases.set(key, (cases.get(key) ?? 0) + 1);
@@ -83,6 +87,33 @@ function layoutFor(rng: Rng, dtype: DTypeName, shape: Shape, values: ValueOption
 const DTYPES: readonly DTypeName[] = ['float32', 'int32', 'bool'];
 const LENGTHS = [0, 1, 2, 3, 5, 7, 13, 16, 17, 33, 64, 100, 257, 1000, 1023];
 
+/**
+ * Every ISA this CPU runs, at the default thread count, then the best ISA at 1 thread and at an odd
+ * thread count (uneven splits). Kernels must give the same results in every configuration.
+ */
+const DEFAULT_THREADS = info.threads;
+const CONFIGS: { isa: string; threads: number; scale: number }[] = [
+  ...info.isaAvailable.map((isa, i) => ({ isa, threads: DEFAULT_THREADS, scale: i === 0 ? SCALE : SCALE / 3 })),
+  { isa: info.isaAvailable[0]!, threads: 1, scale: SCALE / 3 },
+  { isa: info.isaAvailable[0]!, threads: 3, scale: SCALE / 3 },
+];
+
+describe.each(CONFIGS)('native $isa with $threads threads', (cfg) => {
+  beforeAll(() => {
+    rawAddon().setIsa(cfg.isa);
+    rawAddon().setNumThreads(cfg.threads);
+    expect(NAT.info().isa).toBe(cfg.isa);
+    scale = cfg.scale;
+    cases = new Map();
+  });
+  afterAll(() => {
+    rawAddon().setIsa(info.isa);
+    rawAddon().setNumThreads(DEFAULT_THREADS);
+  });
+  suite();
+});
+
+function suite(): void {
 describe('contract lists', () => {
   it("the addon's kernelNames() is exactly KERNEL_NAMES minus the kernels marked 'reference'", () => {
     const names = rawAddon().kernelNames();
@@ -605,3 +636,4 @@ describe('coverage', () => {
     console.log(`parity: ${total} cases over ${cases.size} kernel/op pairs`);
   });
 });
+}

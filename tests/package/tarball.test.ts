@@ -76,7 +76,7 @@ describe('npm pack + install in a fresh project', () => {
     expect(files).toContain('dist/train/progress.d.ts');
     expect(files).toContain('native/binding/addon.cc');
     expect(files.filter((f) => f.startsWith(`prebuilds/${platformDir}/`) && f.endsWith('.node'))).not.toHaveLength(0);
-    const unexpected = files.filter((f) => !/^(package\.json|README\.md|LICENSE|binding\.gyp|dist\/.*\.(js|d\.ts)|native\/.*\.(cc|h)|prebuilds\/.*\.node)$/.test(f));
+    const unexpected = files.filter((f) => !/^(package\.json|README\.md|LICENSE|binding\.gyp|dist\/.*\.(js|d\.ts)|native\/.*\.(cc|h|json)|prebuilds\/.*\.node)$/.test(f));
     expect(unexpected).toEqual([]);
   });
 

@@ -1,12 +1,13 @@
-// The C++ side of the kernel contract (src/kernels/spec.ts): one function per kernel on raw pointers.
-// Pointers address element [0,...,0] of each operand; strides and sizes are in ELEMENTS. Callers (the
-// binding) have already checked every bound, dtype and overlap; kernels only report data-dependent
-// errors (out-of-range indices) through Status. No N-API types here.
+// The C++ side of the kernel contract (src/kernels/spec.ts): the KernelTable holds one function per
+// kernel. Every ISA (scalar, avx2, avx512, neon) compiles the same sources in native/kernels/ into its
+// own namespace and fills a table; runtime/dispatch.cc picks the best table the CPU supports at load.
+// Pointers address element [0,...,0] of each operand; strides and sizes are in ELEMENTS. The binding
+// has already checked every bound, dtype and overlap; kernels only report data-dependent errors (an
+// out-of-range index) through Status. No N-API types here.
 #pragma once
 #include <cstddef>
 #include <cstdint>
 
-#include "ng/status.h"
 
 namespace ng {
 
@@ -47,38 +48,59 @@ struct StridedRef {
   const int64_t* strides;
 };
 
-/** dst[i] = cast(src[i]) over `shape` (rank dims). */
-void ng_copy(int rank, const int64_t* shape, DType sdt, StridedRef src, DType ddt, StridedRef dst);
+/** A data-dependent index failure reported by gather/scatter_add (POD: no strings in kernel code). */
+struct IndexFault {
+  bool ok = true;
+  int32_t value = 0;  // the offending index
+  int dim = 0;
+  int64_t size = 0;   // the size of that dim
+};
 
-/** out[i] = op(x[i]) for i < n, contiguous; x may equal out. dtype F32, or I32 for unary_supports_int ops. */
-void ng_unary(int op, DType dt, const void* x, void* out, int64_t n, double alpha, double beta);
+/** One implementation of every kernel (one table per ISA). */
+struct KernelTable {
+  const char* isa;
 
-/** out (contiguous over shape) = op(a, b); out is U8 for comparisons, else dt. */
-void ng_binary(int op, int rank, const int64_t* shape, DType dt, StridedRef a, StridedRef b, void* out);
+  /** dst[i] = cast(src[i]) over `shape` (rank dims). */
+  void (*copy)(int rank, const int64_t* shape, DType sdt, StridedRef src, DType ddt, StridedRef dst);
 
-/** out = cond ? a : b over shape; cond U8, a/b/out dt. */
-void ng_where(int rank, const int64_t* shape, DType dt, StridedRef cond, StridedRef a, StridedRef b, void* out);
+  /** out[i] = op(x[i]) for i < n, contiguous; x may equal out. dtype F32, or I32 for unary_supports_int ops. */
+  void (*unary)(int op, DType dt, const void* x, void* out, int64_t n, double alpha, double beta);
 
-/** Reduces the middle axis of contiguous [outer, size, inner]; dt F32 or I32 (mean F32 only). */
-void ng_reduce(int op, DType dt, const void* x, int64_t outer, int64_t size, int64_t inner, void* out);
+  /** out (contiguous over shape) = op(a, b); out is U8 for comparisons, else dt. */
+  void (*binary)(int op, int rank, const int64_t* shape, DType dt, StridedRef a, StridedRef b, void* out);
 
-/** Max/min with first-index ties and NaN propagation; size > 0. */
-void ng_arg_reduce(int op, DType dt, const void* x, int64_t outer, int64_t size, int64_t inner, void* values, int32_t* indices);
+  /** out = cond ? a : b over shape; cond U8, a/b/out dt. */
+  void (*where)(int rank, const int64_t* shape, DType dt, StridedRef cond, StridedRef a, StridedRef b, void* out);
 
-/** Softmax / log-softmax over the middle axis of contiguous float [outer, size, inner]. */
-void ng_softmax(int op, const float* x, int64_t outer, int64_t size, int64_t inner, float* out);
+  /** Reduces the middle axis of contiguous [outer, size, inner]; dt F32 or I32 (mean F32 only). */
+  void (*reduce)(int op, DType dt, const void* x, int64_t outer, int64_t size, int64_t inner, void* out);
 
-/** Batched C = alpha·op(A)·op(B) + beta·C (row-major, see spec.ts gemm). */
-void ng_sgemm(int64_t batch, bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float alpha,
-              const float* A, int64_t stride_a, int64_t lda, const float* B, int64_t stride_b, int64_t ldb,
-              float beta, float* C, int64_t stride_c, int64_t ldc);
+  /** Max/min with first-index ties and NaN propagation; size > 0. */
+  void (*arg_reduce)(int op, DType dt, const void* x, int64_t outer, int64_t size, int64_t inner, void* values, int32_t* indices);
 
-/** out[i] = x[i with i_dim := index[i]] over shape (index shape); out, index contiguous. */
-Status ng_gather(int rank, const int64_t* shape, DType dt, StridedRef x, int dim, int64_t dim_size,
-                 const int32_t* index, void* out);
+  /** Softmax / log-softmax over the middle axis of contiguous float [outer, size, inner]. */
+  void (*softmax)(int op, const float* x, int64_t outer, int64_t size, int64_t inner, float* out);
 
-/** out[i with i_dim := index[i]] += src[i]; out contiguous with out_strides; src, index contiguous. */
-Status ng_scatter_add(int rank, const int64_t* shape, DType dt, void* out, const int64_t* out_strides, int dim,
-                      int64_t dim_size, const int32_t* index, const void* src);
+  /** Batched C = alpha·op(A)·op(B) + beta·C (row-major, see spec.ts gemm); alpha = 0 reads neither A nor B. */
+  void (*sgemm)(int64_t batch, bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float alpha,
+                const float* A, int64_t stride_a, int64_t lda, const float* B, int64_t stride_b, int64_t ldb,
+                float beta, float* C, int64_t stride_c, int64_t ldc);
+
+  /** out[i] = x[i with i_dim := index[i]] over shape (index shape); out, index contiguous. */
+  IndexFault (*gather)(int rank, const int64_t* shape, DType dt, StridedRef x, int dim, int64_t dim_size, const int32_t* index, void* out);
+
+  /** out[i with i_dim := index[i]] += src[i]; out contiguous with out_strides; src, index contiguous. */
+  IndexFault (*scatter_add)(int rank, const int64_t* shape, DType dt, void* out, const int64_t* out_strides, int dim,
+                            int64_t dim_size, const int32_t* index, const void* src);
+};
+
+/** The active table (chosen at load from CPU features, NODEGRAD_ISA, or set_isa). */
+const KernelTable& kernels();
+
+/** Names of the ISAs this build has AND this CPU can run, best first (e.g. avx512, avx2, scalar). */
+int isa_available(const char** names, int max);
+
+/** Switches the active table; false if `name` is unknown or not runnable here. */
+bool set_isa(const char* name);
 
 }  // namespace ng

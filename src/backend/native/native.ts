@@ -16,6 +16,7 @@ export interface NativeInfo {
   isa: string;
   isaAvailable: string[];
   threads: number;
+  physicalCores: number;
   napiVersion: number;
 }
 
@@ -24,6 +25,8 @@ export interface Addon {
   init(errors: Record<string, unknown>): void;
   info(): Omit<NativeInfo, 'available'>;
   kernelNames(): string[];
+  setNumThreads(n: number): void;
+  setIsa(name: string): void;
   opNames(): Record<'unary' | 'binary' | 'reduce' | 'argReduce' | 'softmax', string[]>;
   copy(shape: Float64Array, src: AnyTypedArray, srcOffset: number, srcStrides: Float64Array, dst: AnyTypedArray, dstOffset: number, dstStrides: Float64Array): void;
   unary(op: number, x: AnyTypedArray, out: AnyTypedArray, n: number, alpha: number, beta: number): void;

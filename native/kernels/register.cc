@@ -1,0 +1,32 @@
+// Fills this ISA's kernel table (compiled once per ISA like every file here).
+#include "common.h"
+
+NG_BEGIN_ISA
+
+void copy(int rank, const int64_t* shape, DType sdt, StridedRef src, DType ddt, StridedRef dst);
+void unary(int op, DType dt, const void* x, void* out, int64_t n, double alpha, double beta);
+void binary(int op, int rank, const int64_t* shape, DType dt, StridedRef a, StridedRef b, void* out);
+void where(int rank, const int64_t* shape, DType dt, StridedRef cond, StridedRef a, StridedRef b, void* out);
+void reduce(int op, DType dt, const void* x, int64_t outer, int64_t size, int64_t inner, void* out);
+void arg_reduce(int op, DType dt, const void* x, int64_t outer, int64_t size, int64_t inner, void* values, int32_t* indices);
+void softmax(int op, const float* x, int64_t outer, int64_t size, int64_t inner, float* out);
+void sgemm(int64_t batch, bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float alpha, const float* A, int64_t stride_a,
+           int64_t lda, const float* B, int64_t stride_b, int64_t ldb, float beta, float* C, int64_t stride_c, int64_t ldc);
+IndexFault gather(int rank, const int64_t* shape, DType dt, StridedRef x, int dim, int64_t dim_size, const int32_t* index, void* out);
+IndexFault scatter_add(int rank, const int64_t* shape, DType dt, void* out, const int64_t* out_strides, int dim, int64_t dim_size,
+                       const int32_t* index, const void* src);
+
+void register_kernels(KernelTable& t) {
+  t.copy = copy;
+  t.unary = unary;
+  t.binary = binary;
+  t.where = where;
+  t.reduce = reduce;
+  t.arg_reduce = arg_reduce;
+  t.softmax = softmax;
+  t.sgemm = sgemm;
+  t.gather = gather;
+  t.scatter_add = scatter_add;
+}
+
+NG_END_ISA

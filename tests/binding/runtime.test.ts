@@ -1,0 +1,109 @@
+// The native runtime: ISA dispatch (what is chosen, forcing a lower ISA by environment, portability of
+// the binary), the shared thread pool (thread count, env override, worker_threads safety).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { rawAddon } from '../../src/backend/native/native.js';
+import { ArgumentError, getNumThreads, matmul, nativeInfo, rand, setNumThreads } from '../../src/index.js';
+
+const root = new URL('../..', import.meta.url).pathname;
+const addonPath = `${root}build/Release/nodegrad.node`;
+const tsx = `${root}node_modules/.bin/tsx`;
+
+function probe(env: Record<string, string>, code: string): string {
+  return execFileSync(tsx, ['-e', code], { cwd: root, encoding: 'utf8', env: { ...process.env, ...env } }).trim();
+}
+
+describe('ISA dispatch', () => {
+  it('reports the chosen ISA, the runnable ones, threads and version', () => {
+    const info = nativeInfo();
+    if (!info.available) throw new Error(info.error);
+    expect(info.isaAvailable).toContain('scalar');
+    expect(info.isaAvailable[0]).toBe(info.isa);
+    expect(info.threads).toBeGreaterThanOrEqual(1);
+    expect(info.version).toMatch(/^\d+\.\d+\.\d+/);
+    console.log(`runtime: isa ${info.isa} of [${info.isaAvailable.join(', ')}], ${info.threads} threads, ${info.physicalCores} physical cores`);
+  });
+  it('NODEGRAD_ISA forces every lower ISA this CPU runs, and cannot force an unsupported one', () => {
+    const info = nativeInfo();
+    if (!info.available) throw new Error(info.error);
+    for (const isa of info.isaAvailable) {
+      expect(probe({ NODEGRAD_ISA: isa }, "import { nativeInfo } from './src/index.ts'; console.log(nativeInfo().isa)")).toBe(isa);
+    }
+    expect(probe({ NODEGRAD_ISA: 'sse9' }, "import { nativeInfo } from './src/index.ts'; console.log(nativeInfo().isa)")).toBe(info.isa);
+  });
+  it('keeps wide-vector instructions inside the avx2/avx512 kernel libraries (the binary runs on any x86-64)', () => {
+    if (process.arch !== 'x64') return;
+    expect(existsSync(addonPath)).toBe(true);
+    const dump = execFileSync('objdump', ['-d', '--no-show-raw-insn', '-C', addonPath], { encoding: 'utf8', maxBuffer: 1 << 28 });
+    const offenders = new Set<string>();
+    let fn = '';
+    let wide = 0;
+    for (const line of dump.split('\n')) {
+      const head = /^[0-9a-f]+ <(.*)>:$/.exec(line);
+      if (head) fn = head[1]!;
+      else if (/[yz]mm\d/.test(line)) {
+        wide++;
+        if (!/ng::(avx2|avx512)::/.test(fn)) offenders.add(fn);
+      }
+    }
+    expect(wide).toBeGreaterThan(0);
+    expect([...offenders]).toEqual([]);
+  });
+});
+
+describe('thread pool', () => {
+  it('setNumThreads / getNumThreads, validated', () => {
+    const before = getNumThreads();
+    try {
+      setNumThreads(1);
+      expect(getNumThreads()).toBe(1);
+      setNumThreads(3);
+      expect(getNumThreads()).toBe(3);
+      const a = rand(300, 200);
+      const b = rand(200, 100);
+      const c3 = matmul(a, b).toFloat32Array();
+      setNumThreads(1);
+      expect(Array.from(matmul(a, b).toFloat32Array())).toEqual(Array.from(c3));
+    } finally {
+      setNumThreads(before);
+    }
+    expect(() => setNumThreads(0)).toThrow(ArgumentError);
+    expect(() => setNumThreads(2.5)).toThrow(ArgumentError);
+  });
+  it('NODEGRAD_NUM_THREADS sets the default; the default is the physical core count', () => {
+    expect(probe({ NODEGRAD_NUM_THREADS: '3' }, "import { getNumThreads } from './src/index.ts'; console.log(getNumThreads())")).toBe('3');
+    const info = rawAddon().info();
+    expect(probe({ NODEGRAD_NUM_THREADS: '' }, "import { getNumThreads } from './src/index.ts'; console.log(getNumThreads())")).toBe(String(info.physicalCores));
+  });
+  it('is safe with the addon loaded in several worker_threads at once, and the process exits cleanly', () => {
+    const script = `
+      import { Worker } from 'node:worker_threads';
+      const code = \`
+        const { parentPort } = require('node:worker_threads');
+        const addon = require(${JSON.stringify(addonPath)});
+        const n = 96, a = new Float32Array(n * n).fill(1), b = new Float32Array(n * n).fill(2), c = new Float32Array(n * n);
+        let ok = true;
+        for (let r = 0; r < 40; r++) {
+          addon.gemm(1, false, false, n, n, n, 1, a, 0, 0, n, b, 0, 0, n, 0, c, 0, 0, n);
+          ok = ok && c.every((v) => v === 2 * n);
+          const x = new Float32Array(1 << 17).fill(-1), y = new Float32Array(1 << 17);
+          addon.unary(11, x, y, x.length, 0, 0);
+          ok = ok && y.every((v) => v === 0);
+        }
+        parentPort.postMessage(ok);
+      \`;
+      const results = await Promise.all([0, 1, 2, 3].map(() => new Promise((res, rej) => {
+        const w = new Worker(code, { eval: true, execArgv: [] });
+        w.once('message', (m) => { res(m); w.terminate(); });
+        w.once('error', rej);
+      })));
+      console.log(JSON.stringify(results));
+    `;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.signal).toBeNull();
+    expect(r.stdout.trim()).toBe('[true,true,true,true]');
+  });
+});
