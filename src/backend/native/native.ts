@@ -40,7 +40,22 @@ export interface Addon {
   scatterAdd(shape: Float64Array, out: AnyTypedArray, outStrides: Float64Array, dim: number, outDimSize: number, index: Int32Array, src: AnyTypedArray): void;
 }
 
-const f64 = (d: Dims): Float64Array => Float64Array.from(d);
+/**
+ * Shape/stride lists travel as Float64Array. NOTE: each argument position reuses one array per rank
+ * (the addon reads them synchronously and keeps no reference), so a call allocates nothing.
+ */
+const META_SLOTS = 4;
+const metaCache: Float64Array[][] = Array.from({ length: META_SLOTS }, () => []);
+function meta(slot: number, d: Dims): Float64Array {
+  const byRank = metaCache[slot]!;
+  let arr = byRank[d.length];
+  if (arr === undefined) {
+    arr = new Float64Array(d.length);
+    byRank[d.length] = arr;
+  }
+  for (let i = 0; i < d.length; i++) arr[i] = d[i]!;
+  return arr;
+}
 
 function codes<T extends string>(name: string, ours: readonly T[], theirs: readonly string[] | undefined): Map<T, number> {
   if (!theirs || theirs.join() !== ours.join()) {
@@ -72,16 +87,16 @@ export function loadNativeKernels(reference: Kernels): Kernels & { info(): Nativ
   const S = codes('softmax', SOFTMAX_OPS, ops.softmax);
 
   const table: { [K in KernelName]: Kernels[K] | 'reference' } = {
-    copy: (shape, src, so, ss, dst, dof, ds) => addon.copy(f64(shape), src, so, f64(ss), dst, dof, f64(ds)),
+    copy: (shape, src, so, ss, dst, dof, ds) => addon.copy(meta(0, shape), src, so, meta(1, ss), dst, dof, meta(2, ds)),
     unary: (op, x, out, n, alpha, beta) => addon.unary(U.get(op)!, x, out, n, alpha, beta),
-    binary: (op, shape, a, ao, as, b, bo, bs, out) => addon.binary(B.get(op)!, f64(shape), a, ao, f64(as), b, bo, f64(bs), out),
-    where: (shape, c, co, cs, a, ao, as, b, bo, bs, out) => addon.where(f64(shape), c, co, f64(cs), a, ao, f64(as), b, bo, f64(bs), out),
+    binary: (op, shape, a, ao, as, b, bo, bs, out) => addon.binary(B.get(op)!, meta(0, shape), a, ao, meta(1, as), b, bo, meta(2, bs), out),
+    where: (shape, c, co, cs, a, ao, as, b, bo, bs, out) => addon.where(meta(0, shape), c, co, meta(1, cs), a, ao, meta(2, as), b, bo, meta(3, bs), out),
     reduce: (op, x, outer, size, inner, out) => addon.reduce(R.get(op)!, x, outer, size, inner, out),
     argReduce: (op, x, outer, size, inner, v, i) => addon.argReduce(A.get(op)!, x, outer, size, inner, v, i),
     softmax: (op, x, outer, size, inner, out) => addon.softmax(S.get(op)!, x, outer, size, inner, out),
     gemm: (...args) => addon.gemm(...args),
-    gather: (shape, x, xo, xs, dim, size, index, out) => addon.gather(f64(shape), x, xo, f64(xs), dim, size, index, out),
-    scatterAdd: (shape, out, os, dim, size, index, src) => addon.scatterAdd(f64(shape), out, f64(os), dim, size, index, src),
+    gather: (shape, x, xo, xs, dim, size, index, out) => addon.gather(meta(0, shape), x, xo, meta(1, xs), dim, size, index, out),
+    scatterAdd: (shape, out, os, dim, size, index, src) => addon.scatterAdd(meta(0, shape), out, meta(1, os), dim, size, index, src),
   };
 
   const exported = new Set(addon.kernelNames());
