@@ -5,12 +5,29 @@
 // rectangles, each packing its own panels in its own scratch; never the K loop.
 #include "gemm.h"
 
+#if defined(NG_GEMM_TUNING)
+#include <stdlib.h>  // getenv (development builds only)
+#endif
+
 NG_BEGIN_ISA
 namespace {
 
+constexpr int64_t MR = kGemmBlocking.MR;
+constexpr int64_t NR = kGemmBlocking.NR;
+
+#if defined(NG_GEMM_TUNING)
+// Development builds only (scripts/build-gemm-bench.sh): NG_MC / NG_KC / NG_NC override the blocking.
+GemmBlocking tuned_blocking() {
+  GemmBlocking b = kGemmBlocking;
+  if (const char* v = getenv("NG_MC")) b.MC = atoll(v);
+  if (const char* v = getenv("NG_KC")) b.KC = atoll(v);
+  if (const char* v = getenv("NG_NC")) b.NC = atoll(v);
+  return b;
+}
+const GemmBlocking kBlk = tuned_blocking();
+#else
 constexpr GemmBlocking kBlk = kGemmBlocking;
-constexpr int64_t MR = kBlk.MR;
-constexpr int64_t NR = kBlk.NR;
+#endif
 
 // Scratch slots (per thread): packed A block, packed B panel; 2-3 are the GEMV buffers (gemv.cc).
 constexpr int kSlotA = 0;

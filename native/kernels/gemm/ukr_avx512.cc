@@ -49,10 +49,11 @@ __attribute__((always_inline)) inline void store_tile(__m512 (&acc)[MR][2], floa
   }
 }
 
+template <int kHint>
 __attribute__((always_inline)) inline void prefetch_c(const float* c, int64_t ldc, int64_t m, int64_t n) {
   for (int64_t r = 0; r < m; ++r) {
-    _mm_prefetch(reinterpret_cast<const char*>(c + r * ldc), _MM_HINT_T0);
-    _mm_prefetch(reinterpret_cast<const char*>(c + r * ldc + n - 1), _MM_HINT_T0);
+    _mm_prefetch(reinterpret_cast<const char*>(c + r * ldc), static_cast<_mm_hint>(kHint));
+    _mm_prefetch(reinterpret_cast<const char*>(c + r * ldc + n - 1), static_cast<_mm_hint>(kHint));
   }
 }
 
@@ -61,23 +62,36 @@ __attribute__((always_inline)) inline void prefetch_c(const float* c, int64_t ld
 void sgemm_ukr_avx512_12x32(int64_t kc, float alpha, const float* a, const float* b, float beta, float* c, int64_t ldc,
                             int64_t m, int64_t n, const float* a_next, const float* b_next) {
   b = static_cast<const float*>(__builtin_assume_aligned(b, 64));
-  prefetch_c(c, ldc, m, n);
+  // C: towards L2 now, into L1 during the last MR iterations (earlier, the A/B streams would evict it).
+  prefetch_c<_MM_HINT_T1>(c, ldc, m, n);
   __m512 acc[MR][2];
 #pragma GCC unroll 12
   for (int r = 0; r < MR; ++r) acc[r][0] = acc[r][1] = _mm512_setzero_ps();
-  // NOTE: not unrolled on purpose: GCC's scheduler then interleaves iterations and rotates the 24
-  // accumulators through extra moves and a spill; one k per iteration compiles to 2 loads, 12
-  // broadcasts, 24 FMAs and 4 loop instructions.
-  for (int64_t k = 0; k < kc; ++k) {
-    // Stream the A micro-panel (48 bytes per k) a few cache lines ahead.
-    _mm_prefetch(reinterpret_cast<const char*>(a + kPrefetchA), _MM_HINT_T0);
-    const __m512 b0 = _mm512_load_ps(b), b1 = _mm512_load_ps(b + 16);
+  // One k: 2 aligned B loads, 12 A broadcasts, 24 FMAs. NOTE: the k loop is not unrolled on purpose:
+  // GCC's scheduler then interleaves iterations and rotates the accumulators through extra moves and
+  // a spill; one k per iteration compiles to exactly the loads, FMAs and 4 loop instructions.
+  auto step = [&](const float* ak, const float* bk) __attribute__((always_inline)) {
+    const __m512 b0 = _mm512_load_ps(bk), b1 = _mm512_load_ps(bk + 16);
 #pragma GCC unroll 12
     for (int r = 0; r < MR; ++r) {
-      const __m512 ar = _mm512_set1_ps(a[r]);
+      const __m512 ar = _mm512_set1_ps(ak[r]);
       acc[r][0] = _mm512_fmadd_ps(ar, b0, acc[r][0]);
       acc[r][1] = _mm512_fmadd_ps(ar, b1, acc[r][1]);
     }
+  };
+  const int64_t k_main = kc > MR ? kc - MR : 0;
+  for (int64_t k = 0; k < k_main; ++k) {
+    // Stream the A micro-panel (48 bytes per k) a few cache lines ahead.
+    _mm_prefetch(reinterpret_cast<const char*>(a + kPrefetchA), _MM_HINT_T0);
+    step(a, b);
+    a += MR;
+    b += NR;
+  }
+  for (int64_t k = k_main, r = 0; k < kc; ++k, ++r) {
+    const float* cr = c + (r < m ? r : m - 1) * ldc;
+    _mm_prefetch(reinterpret_cast<const char*>(cr), _MM_HINT_T0);
+    _mm_prefetch(reinterpret_cast<const char*>(cr + n - 1), _MM_HINT_T0);
+    step(a, b);
     a += MR;
     b += NR;
   }
@@ -88,7 +102,7 @@ void sgemm_ukr_avx512_12x32(int64_t kc, float alpha, const float* a, const float
 
 void sgemm_sup_avx512_12x32(int64_t kc, float alpha, const float* a, int64_t rs_a, int64_t cs_a, const float* b, int64_t rs_b,
                             float beta, float* c, int64_t ldc, int64_t m, int64_t n) {
-  prefetch_c(c, ldc, m, n);
+  prefetch_c<_MM_HINT_T0>(c, ldc, m, n);
   // Rows past m re-read row m-1 (valid memory; their results are never stored).
   const float* ar[MR];
 #pragma GCC unroll 12
