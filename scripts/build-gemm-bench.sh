@@ -1,13 +1,13 @@
 #!/bin/sh
-# Builds build/gemm_bench (native/test/gemm_bench.cc, timing) and build/gemm_check
+# Builds out/gemm_bench (native/test/gemm_bench.cc, timing) and out/gemm_check
 # (native/test/gemm_neon_check.cc, correctness vs a naive loop) from the kernel sources, one object set
 # per x86 ISA as binding.gyp does, without Node. Development aid for the GEMM; not part of npm test.
 set -e
 cd "$(dirname "$0")/.."
-out=build/gemm_bench.d
+out=out/gemm
 mkdir -p "$out"
 CXX=${CXX:-g++}
-FLAGS="-std=c++20 -O3 -fPIC -fno-math-errno -Wall -Wextra -Inative/include"
+FLAGS="-std=c++20 -O3 -fPIC -fno-math-errno -Wall -Wextra -Inative/include -DNG_GEMM_TUNING"
 SRCS=$(node -p "require('./native/kernels/sources.json').join(' ')")
 objs=""
 for isa in scalar avx2 avx512; do
@@ -30,6 +30,6 @@ for f in native/runtime/*.cc; do
 done
 $CXX $FLAGS -c native/test/gemm_bench.cc -o "$out/gemm_bench.o"
 $CXX $FLAGS -c native/test/gemm_neon_check.cc -o "$out/gemm_check.o"
-$CXX -pthread $objs "$out/gemm_bench.o" -o build/gemm_bench
-$CXX -pthread $objs "$out/gemm_check.o" -o build/gemm_check
-echo "built build/gemm_bench build/gemm_check"
+$CXX -pthread $objs "$out/gemm_bench.o" -o out/gemm_bench
+$CXX -pthread $objs "$out/gemm_check.o" -o out/gemm_check
+echo "built out/gemm_bench out/gemm_check"

@@ -2,16 +2,19 @@
 // "<median ms> <min ms>" (median of `repeats` runs after `warmup`). Row-major, layouts NN / TN / NT as
 // nodegrad's matmul passes them (TN: A stored K×M; NT: B stored N×K). Build:
 //   gcc -O2 bench/native/openblas_sgemm.c -o build/openblas_sgemm -lopenblas
-// Threads: OPENBLAS_NUM_THREADS. Not part of the addon or the tests.
+// Threads: OPENBLAS_NUM_THREADS. GEMM_BENCH_CPUTIME=1 times process CPU time instead of wall time
+// (steadier for one thread on a shared machine). Not part of the addon or the tests.
 #include <cblas.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+static int use_cputime = 0;
+
 static double now_ms(void) {
   struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
+  clock_gettime(use_cputime ? CLOCK_PROCESS_CPUTIME_ID : CLOCK_MONOTONIC, &t);
   return t.tv_sec * 1e3 + t.tv_nsec * 1e-6;
 }
 
@@ -27,6 +30,7 @@ int main(int argc, char** argv) {
   }
   const int M = atoi(argv[1]), K = atoi(argv[2]), N = atoi(argv[3]);
   const int ta = argv[4][0] == 'T', tb = argv[4][1] == 'T';
+  use_cputime = getenv("GEMM_BENCH_CPUTIME") && getenv("GEMM_BENCH_CPUTIME")[0] == '1';
   const int repeats = argc > 5 ? atoi(argv[5]) : 5, warmup = argc > 6 ? atoi(argv[6]) : 2;
   float* A = aligned_alloc(64, ((size_t)M * K * 4 + 63) / 64 * 64);
   float* B = aligned_alloc(64, ((size_t)K * N * 4 + 63) / 64 * 64);

@@ -1,7 +1,10 @@
 // Standalone SGEMM timing without Node (development aid, not part of the addon or the tests):
 //   gemm_bench M K N [NN|TN|NT|TT] [threads] [isa] [repeats]
-// prints the median and best GFLOPS of ng::kernels().sgemm. Build: scripts/build-gemm-bench.sh.
-#include <chrono>
+// prints the median and best GFLOPS of ng::kernels().sgemm. Build: scripts/build-gemm-bench.sh (out/gemm_bench).
+// GEMM_BENCH_CPUTIME=1 times process CPU time instead of wall time (steadier on a shared machine for
+// one thread; meaningless with several).
+#include <time.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -28,11 +31,17 @@ int main(int argc, char** argv) {
   std::vector<float> A(M * K), B(K * N), C(M * N);
   for (auto& v : A) v = static_cast<float>(std::rand()) / RAND_MAX - 0.5f;
   for (auto& v : B) v = static_cast<float>(std::rand()) / RAND_MAX - 0.5f;
+  const bool cputime = std::getenv("GEMM_BENCH_CPUTIME") && std::getenv("GEMM_BENCH_CPUTIME")[0] == '1';
+  auto now = [cputime]() {
+    timespec t;
+    clock_gettime(cputime ? CLOCK_PROCESS_CPUTIME_ID : CLOCK_MONOTONIC, &t);
+    return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+  };
   std::vector<double> ts;
   for (int r = -2; r < repeats; ++r) {
-    const auto t0 = std::chrono::steady_clock::now();
+    const double t0 = now();
     ng::kernels().sgemm(1, ta, tb, M, N, K, 1.0f, A.data(), 0, ta ? M : K, B.data(), 0, tb ? K : N, 0.0f, C.data(), 0, N);
-    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const double s = now() - t0;
     if (r >= 0) ts.push_back(s);
   }
   std::sort(ts.begin(), ts.end());
