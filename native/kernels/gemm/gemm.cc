@@ -1,0 +1,314 @@
+// SGEMM driver, BLIS style: loops jc (NC) → pc (KC) → pack B panel → ic (MC) → pack A block → jr (NR)
+// → ir (MR) around this ISA's register-blocked micro-kernel (ukr.h). Transposes and leading dims are
+// absorbed by packing (pack.cc); small problems skip packing (sup kernel on the operands in place,
+// GEMV kernels for M = 1 or N = 1, gemv.cc). Threads split the C matrix into a grid of JC × IC
+// rectangles, each packing its own panels in its own scratch; never the K loop.
+#include "gemm.h"
+
+#if defined(NG_GEMM_TUNING)
+#include <stdlib.h>  // getenv (development builds only)
+#endif
+
+NG_BEGIN_ISA
+namespace {
+
+constexpr int64_t MR = kGemmBlocking.MR;
+constexpr int64_t NR = kGemmBlocking.NR;
+
+#if defined(NG_GEMM_TUNING)
+// Development builds only (scripts/build-gemm-bench.sh): NG_MC / NG_KC / NG_NC override the blocking.
+GemmBlocking tuned_blocking() {
+  GemmBlocking b = kGemmBlocking;
+  if (const char* v = getenv("NG_MC")) b.MC = atoll(v);
+  if (const char* v = getenv("NG_KC")) b.KC = atoll(v);
+  if (const char* v = getenv("NG_NC")) b.NC = atoll(v);
+  return b;
+}
+const GemmBlocking kBlk = tuned_blocking();
+#else
+constexpr GemmBlocking kBlk = kGemmBlocking;
+#endif
+
+// Scratch slots (per thread): packed A block, packed B panel; 2-3 are the GEMV buffers (gemv.cc).
+constexpr int kSlotA = 0;
+constexpr int kSlotB = 1;
+
+/** Work below this (2·M·N·K) runs on one thread: a fork/join costs a few microseconds. */
+constexpr double kGrainFlops = 3.0e6;
+/** Problems with M·N·K at most this (and not GEMV) take the unpacked "sup" path. */
+constexpr double kSupMaxMNK = 48.0 * 48.0 * 48.0;
+
+inline int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+inline int64_t round_up(int64_t a, int64_t b) { return ceil_div(a, b) * b; }
+
+/**
+ * Depth of each K block: K split into ceil(K/KC) near-equal blocks (a multiple of 4 except the last),
+ * so no block is a sliver. Depends on K only: every thread and path blocks K the same way.
+ */
+inline int64_t kc_step(int64_t K) {
+  const int64_t nblocks = ceil_div(K, kBlk.KC);
+  return round_up(ceil_div(K, nblocks), 4);
+}
+
+/** A block of `extent` split into near-equal steps of at most `cap`, each a multiple of `unit`. */
+inline int64_t balanced_step(int64_t extent, int64_t cap, int64_t unit) {
+  const int64_t nblocks = ceil_div(extent, cap);
+  return round_up(ceil_div(extent, nblocks), unit);
+}
+
+/**
+ * C[i0:i1, j0:j1] of one GEMM through the packed path (single thread). beta is applied by the first
+ * K block only. The packed B panel may come pre-packed (`bpre`, every (jc, pc) panel of the whole B
+ * back to back, see prepack_b) when a batch shares B.
+ */
+void gemm_packed(const Gemm& g, int64_t i0, int64_t i1, int64_t j0, int64_t j1) {
+  const int64_t kcs = kc_step(g.K);
+  const int64_t mcs = balanced_step(i1 - i0, kBlk.MC, MR);
+  const int64_t ncs = balanced_step(j1 - j0, kBlk.NC, NR);
+  float* abuf = static_cast<float*>(scratch(kSlotA, static_cast<size_t>(mcs * kcs) * sizeof(float)));
+  float* bbuf = static_cast<float*>(scratch(kSlotB, static_cast<size_t>(ncs * kcs) * sizeof(float)));
+  if (!abuf || !bbuf) return;  // out of memory: nothing sensible to do in a kernel
+  for (int64_t jc = j0; jc < j1; jc += ncs) {
+    const int64_t nc = min_of(ncs, j1 - jc);
+    for (int64_t pc = 0; pc < g.K; pc += kcs) {
+      const int64_t kc = min_of(kcs, g.K - pc);
+      const float beta = pc == 0 ? g.beta : 1.0f;
+      pack_b(g.B, g.rs_b, g.cs_b, pc, kc, jc, nc, bbuf);
+      for (int64_t ic = i0; ic < i1; ic += mcs) {
+        const int64_t mc = min_of(mcs, i1 - ic);
+        pack_a(g.A, g.rs_a, g.cs_a, ic, mc, pc, kc, abuf);
+        for (int64_t jr = 0; jr < nc; jr += NR) {
+          const int64_t nr = min_of(NR, nc - jr);
+          const float* bp = bbuf + jr * kc;
+          for (int64_t ir = 0; ir < mc; ir += MR) {
+            const int64_t mr = min_of(MR, mc - ir);
+            const float* ap = abuf + ir * kc;
+            // Next micro-panels (prefetch hints): the next A panel, or the first one with the next B.
+            const bool last_i = ir + MR >= mc;
+            NG_SGEMM_UKR(kc, g.alpha, ap, bp, beta, g.C + (ic + ir) * g.ldc + jc + jr, g.ldc, mr, nr,
+                         last_i ? abuf : ap + MR * kc, last_i ? bp + NR * kc : bp);
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * C[i0:i1, j0:j1] of a small GEMM with no packing of A: the sup kernel reads A in place, and B in place
+ * when its rows are contiguous (else one KC×NR micro-panel at a time is packed). Same K blocking and
+ * micro-kernel arithmetic as gemm_packed, hence the same results.
+ */
+void gemm_sup(const Gemm& g, int64_t i0, int64_t i1, int64_t j0, int64_t j1) {
+  const int64_t kcs = kc_step(g.K);
+  float* bbuf = nullptr;
+  if (g.cs_b != 1) {
+    bbuf = static_cast<float*>(scratch(kSlotB, static_cast<size_t>(NR * kcs) * sizeof(float)));
+    if (!bbuf) return;
+  }
+  for (int64_t pc = 0; pc < g.K; pc += kcs) {
+    const int64_t kc = min_of(kcs, g.K - pc);
+    const float beta = pc == 0 ? g.beta : 1.0f;
+    for (int64_t jr = j0; jr < j1; jr += NR) {
+      const int64_t nr = min_of(NR, j1 - jr);
+      const float* bp;
+      int64_t rs_b;
+      if (bbuf) {
+        pack_b(g.B, g.rs_b, g.cs_b, pc, kc, jr, nr, bbuf);
+        bp = bbuf;
+        rs_b = NR;
+      } else {
+        bp = g.B + pc * g.rs_b + jr;
+        rs_b = g.rs_b;
+      }
+      for (int64_t ir = i0; ir < i1; ir += MR) {
+        const int64_t mr = min_of(MR, i1 - ir);
+        NG_SGEMM_SUP(kc, g.alpha, g.A + ir * g.rs_a + pc * g.cs_a, g.rs_a, g.cs_a, bp, rs_b, beta, g.C + ir * g.ldc + jr, g.ldc, mr, nr);
+      }
+    }
+  }
+}
+
+/** C = alpha·0 + beta·C over M×N, the K = 0 / alpha = 0 product (beta == 0: C is not read). */
+void scale_c(float* C, int64_t ldc, int64_t M, int64_t N, float alpha, float beta) {
+  const float z = alpha * 0.0f;  // NOTE: ±0 as the reference's alpha·acc, so signed zeros match too
+  for (int64_t i = 0; i < M; ++i) {
+    float* c = C + i * ldc;
+    if (beta == 0.0f) {
+      for (int64_t j = 0; j < N; ++j) c[j] = z;
+    } else {
+      for (int64_t j = 0; j < N; ++j) c[j] = z + beta * c[j];
+    }
+  }
+}
+
+enum class Path { kScale, kGemv, kSup, kPacked };
+
+Path choose_path(const Gemm& g) {
+  if (g.K == 0 || g.alpha == 0.0f) return Path::kScale;
+  if (g.M == 1 || g.N == 1) return Path::kGemv;
+  if (static_cast<double>(g.M) * static_cast<double>(g.N) * static_cast<double>(g.K) <= kSupMaxMNK) return Path::kSup;
+  return Path::kPacked;
+}
+
+/** Runs C[i0:i1, j0:j1] of g on the calling thread by the given path. */
+void run_rect(const Gemm& g, Path path, int64_t i0, int64_t i1, int64_t j0, int64_t j1) {
+  switch (path) {
+    case Path::kScale:
+      scale_c(g.C + i0 * g.ldc + j0, g.ldc, i1 - i0, j1 - j0, g.alpha, g.beta);
+      break;
+    case Path::kGemv:
+      gemv(g, i0, i1, j0, j1);
+      break;
+    case Path::kSup:
+      gemm_sup(g, i0, i1, j0, j1);
+      break;
+    case Path::kPacked:
+      gemm_packed(g, i0, i1, j0, j1);
+      break;
+  }
+}
+
+/**
+ * A tm × tn grid of C rectangles for nth threads: the split with the least duplicated packing (each of
+ * the tm row bands packs all of B's columns it touches; each of the tn column bands all of A's rows)
+ * among those that leave every thread at least one micro-tile. Row cuts fall on MR multiples, column
+ * cuts on NR multiples (the GEMV path splits its one output vector the same way).
+ */
+struct Grid {
+  int tm, tn;
+};
+
+Grid choose_grid(const Gemm& g, int nth) {
+  Grid best = {1, 1};
+  double best_cost = -1;
+  const int64_t mt = ceil_div(g.M, MR), nt = ceil_div(g.N, NR);
+  for (int tm = 1; tm <= nth; ++tm) {
+    if (nth % tm != 0) continue;
+    const int tn = nth / tm;
+    if (tm > mt || tn > nt) continue;
+    // Critical path: the largest rectangle's micro-tiles plus its packing (in micro-tile units).
+    const double rows = static_cast<double>(ceil_div(mt, tm) * MR), cols = static_cast<double>(ceil_div(nt, tn) * NR);
+    const double k = static_cast<double>(g.K);
+    const double cost = 2.0 * rows * cols * k / 32.0 + (rows + cols) * k;
+    if (best_cost < 0 || cost < best_cost) {
+      best_cost = cost;
+      best = {tm, tn};
+    }
+  }
+  return best;
+}
+
+struct GridCtx {
+  const Gemm* g;
+  Path path;
+  Grid grid;
+};
+
+/** Bounds of part `p` of `parts` over `tiles` tiles of `unit` elements, clipped to `extent`. */
+inline void part_range(int64_t extent, int64_t unit, int64_t parts, int64_t p, int64_t* lo, int64_t* hi) {
+  const int64_t tiles = ceil_div(extent, unit);
+  const int64_t base = tiles / parts, extra = tiles % parts;
+  const int64_t t0 = p * base + min_of(p, extra);
+  const int64_t t1 = t0 + base + (p < extra ? 1 : 0);
+  *lo = min_of(t0 * unit, extent);
+  *hi = min_of(t1 * unit, extent);
+}
+
+void run_grid_part(void* ctx, int, int, int64_t lo, int64_t hi) {
+  const GridCtx& c = *static_cast<const GridCtx*>(ctx);
+  for (int64_t p = lo; p < hi; ++p) {
+    int64_t i0, i1, j0, j1;
+    part_range(c.g->M, MR, c.grid.tm, p / c.grid.tn, &i0, &i1);
+    part_range(c.g->N, NR, c.grid.tn, p % c.grid.tn, &j0, &j1);
+    if (i0 < i1 && j0 < j1) run_rect(*c.g, c.path, i0, i1, j0, j1);
+  }
+}
+
+/** One GEMM, on as many threads as its size warrants. */
+void gemm_one(const Gemm& g) {
+  const Path path = choose_path(g);
+  const double flops = 2.0 * static_cast<double>(g.M) * static_cast<double>(g.N) * static_cast<double>(g.K);
+  int nth = num_threads();
+  if (path == Path::kScale || path == Path::kSup || flops < 2 * kGrainFlops) nth = 1;
+  const int64_t by_work = static_cast<int64_t>(flops / kGrainFlops);
+  if (nth > by_work) nth = static_cast<int>(by_work < 1 ? 1 : by_work);
+  if (nth <= 1) {
+    run_rect(g, path, 0, g.M, 0, g.N);
+    return;
+  }
+  GridCtx ctx = {&g, path, {1, 1}};
+  if (path == Path::kGemv) {
+    // One output vector: split it (rows of C if N = 1, else columns).
+    ctx.grid = g.N == 1 ? Grid{nth, 1} : Grid{1, nth};
+  } else {
+    ctx.grid = choose_grid(g, nth);
+  }
+  const int64_t parts = static_cast<int64_t>(ctx.grid.tm) * ctx.grid.tn;
+  parallel_for(parts, 1, run_grid_part, &ctx);
+}
+
+struct BatchCtx {
+  const Gemm* g;
+  int64_t stride_a, stride_b, stride_c;
+};
+
+void run_batch_part(void* ctx, int, int, int64_t lo, int64_t hi) {
+  const BatchCtx& c = *static_cast<const BatchCtx*>(ctx);
+  for (int64_t b = lo; b < hi; ++b) {
+    Gemm g = *c.g;
+    g.A += b * c.stride_a;
+    g.B += b * c.stride_b;
+    g.C += b * c.stride_c;
+    run_rect(g, choose_path(g), 0, g.M, 0, g.N);
+  }
+}
+
+}  // namespace
+
+void sgemm(int64_t batch, bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float alpha, const float* A,
+           int64_t stride_a, int64_t lda, const float* B, int64_t stride_b, int64_t ldb, float beta, float* C, int64_t stride_c,
+           int64_t ldc) {
+  if (batch <= 0 || M <= 0 || N <= 0) return;
+  Gemm g;
+  g.M = M;
+  g.N = N;
+  g.K = K;
+  g.alpha = alpha;
+  g.beta = beta;
+  g.A = A;
+  g.rs_a = trans_a ? 1 : lda;
+  g.cs_a = trans_a ? lda : 1;
+  g.B = B;
+  g.rs_b = trans_b ? 1 : ldb;
+  g.cs_b = trans_b ? ldb : 1;
+  g.C = C;
+  g.ldc = ldc;
+  // A batch against one shared B with A and C rows evenly spaced is one tall GEMM.
+  if (batch > 1 && stride_b == 0 && !trans_a && stride_a == M * lda && stride_c == M * ldc) {
+    g.M = batch * M;
+    batch = 1;
+  }
+  if (batch == 1) {
+    gemm_one(g);
+    return;
+  }
+  const double flops = 2.0 * static_cast<double>(M) * static_cast<double>(N) * static_cast<double>(K);
+  const int nth = num_threads();
+  if (nth > 1 && flops * static_cast<double>(batch) >= 2 * kGrainFlops && (batch >= 4 * nth || flops < nth * 4 * kGrainFlops)) {
+    // Many (or small) GEMMs: whole GEMMs per thread, no duplicated packing.
+    BatchCtx ctx = {&g, stride_a, stride_b, stride_c};
+    const int64_t grain = max_of<int64_t>(1, static_cast<int64_t>(kGrainFlops / max_of(flops, 1.0)));
+    parallel_for(batch, grain, run_batch_part, &ctx);
+    return;
+  }
+  for (int64_t b = 0; b < batch; ++b) {
+    Gemm gb = g;
+    gb.A += b * stride_a;
+    gb.B += b * stride_b;
+    gb.C += b * stride_c;
+    gemm_one(gb);
+  }
+}
+
+NG_END_ISA

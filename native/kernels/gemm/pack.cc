@@ -1,0 +1,137 @@
+// SGEMM packing: copies a block of op(A) or op(B) into the micro-panel layout the micro-kernel reads
+// (k-major, MR or NR wide, zero-padded past the edge) in a 64-byte aligned scratch buffer. Transposes
+// are absorbed here: "lanes contiguous" (A transposed, B not) is a row copy per k, "k contiguous"
+// (A not transposed, B transposed) is a transpose in 4×4 register blocks. Written with GCC vector
+// extensions, so each ISA library gets its own vector code (no intrinsics). Strides in elements.
+#include "gemm.h"
+
+#if defined(__AVX512F__)
+#define NG_PACK_VEC_BYTES 64
+#elif defined(__AVX2__)
+#define NG_PACK_VEC_BYTES 32
+#else
+#define NG_PACK_VEC_BYTES 16
+#endif
+
+NG_BEGIN_ISA
+namespace {
+
+typedef float v4 __attribute__((vector_size(16)));
+typedef float v4u __attribute__((vector_size(16), aligned(4)));
+
+inline v4 load4(const float* p) { return *reinterpret_cast<const v4u*>(p); }
+inline void store4(float* p, v4 v) { *reinterpret_cast<v4u*>(p) = v; }
+
+/** The widest vector of this ISA, for plain copies. */
+typedef float vw __attribute__((vector_size(NG_PACK_VEC_BYTES)));
+typedef float vwu __attribute__((vector_size(NG_PACK_VEC_BYTES), aligned(4)));
+constexpr int64_t LW = NG_PACK_VEC_BYTES / 4;
+
+/** dst[0:W] = src[0:W] with whole vectors where W allows. */
+template <int64_t W>
+inline void copy_lanes(float* dst, const float* src) {
+  if constexpr (W % LW == 0) {
+#pragma GCC unroll 16
+    for (int64_t l = 0; l < W; l += LW) *reinterpret_cast<vwu*>(dst + l) = *reinterpret_cast<const vwu*>(src + l);
+  } else {
+#pragma GCC unroll 16
+    for (int64_t l = 0; l + 4 <= W; l += 4) store4(dst + l, load4(src + l));
+    for (int64_t l = W & ~int64_t{3}; l < W; ++l) dst[l] = src[l];
+  }
+}
+
+/** dst[t·W + l] = src[l·s_l + t] for l, t < 4: a 4×4 transpose (rows of src run along k). */
+template <int64_t W>
+inline void transpose4(const float* src, int64_t s_l, float* dst) {
+  const v4 r0 = load4(src), r1 = load4(src + s_l), r2 = load4(src + 2 * s_l), r3 = load4(src + 3 * s_l);
+  const v4 t0 = __builtin_shufflevector(r0, r1, 0, 4, 1, 5);  // r0[0] r1[0] r0[1] r1[1]
+  const v4 t1 = __builtin_shufflevector(r2, r3, 0, 4, 1, 5);
+  const v4 t2 = __builtin_shufflevector(r0, r1, 2, 6, 3, 7);
+  const v4 t3 = __builtin_shufflevector(r2, r3, 2, 6, 3, 7);
+  store4(dst, __builtin_shufflevector(t0, t1, 0, 1, 4, 5));
+  store4(dst + W, __builtin_shufflevector(t0, t1, 2, 3, 6, 7));
+  store4(dst + 2 * W, __builtin_shufflevector(t2, t3, 0, 1, 4, 5));
+  store4(dst + 3 * W, __builtin_shufflevector(t2, t3, 2, 3, 6, 7));
+}
+
+/**
+ * The k-contiguous layout: dst[k·W + l] = src[l·s_l + k] for l < w (zero for w <= l < W), k < kc,
+ * transposed 4×4 at a time where 4 lanes and 4 k are available.
+ */
+template <int64_t W>
+void pack_panel_transposed(const float* src, int64_t s_l, int64_t w, int64_t kc, float* __restrict dst) {
+  const int64_t w4 = w & ~int64_t{3};
+  int64_t k = 0;
+  for (; k + 4 <= kc; k += 4) {
+#pragma GCC unroll 8
+    for (int64_t l = 0; l < W - 3; l += 4) {
+      if (l >= w4) break;
+      transpose4<W>(src + l * s_l + k, s_l, dst + k * W + l);
+    }
+    for (int64_t t = 0; t < 4; ++t) {
+      for (int64_t l = w4; l < w; ++l) dst[(k + t) * W + l] = src[l * s_l + k + t];
+      for (int64_t l = w; l < W; ++l) dst[(k + t) * W + l] = 0.0f;
+    }
+    if constexpr (W % 4 != 0) {
+      // Lanes past the last group of 4 when W itself is not a multiple of 4 (w == W).
+      if (w == W)
+        for (int64_t t = 0; t < 4; ++t)
+          for (int64_t l = w4; l < W; ++l) dst[(k + t) * W + l] = src[l * s_l + k + t];
+    }
+  }
+  for (; k < kc; ++k) {
+    for (int64_t l = 0; l < w; ++l) dst[k * W + l] = src[l * s_l + k];
+    for (int64_t l = w; l < W; ++l) dst[k * W + l] = 0.0f;
+  }
+}
+
+/**
+ * Packs `width` lanes (rows of op(A) or columns of op(B)) × kc into ceil(width/W) panels of kc×W:
+ * dst[p·W·kc + k·W + l] = src[(p·W + l)·s_l + k·s_k], zero past `width`. s_l == 1 (lanes contiguous)
+ * walks k outermost so each source row is read once, front to back (panel by panel would stride
+ * through the rows ceil(width/W) times, 4 KB apart for power-of-two leading dims: L1 set conflicts);
+ * s_k == 1 transposes panel by panel; anything else goes element by element.
+ */
+template <int64_t W>
+void pack_block(const float* src, int64_t s_l, int64_t s_k, int64_t width, int64_t kc, float* __restrict dst) {
+  dst = static_cast<float*>(__builtin_assume_aligned(dst, 16));
+  const int64_t full = width / W, edge = width - full * W;
+  if (s_l == 1) {
+    for (int64_t k = 0; k < kc; ++k) {
+      const float* s = src + k * s_k;
+      float* d = dst + k * W;
+      for (int64_t p = 0; p < full; ++p) copy_lanes<W>(d + p * W * kc, s + p * W);
+      if (edge) {
+        float* de = d + full * W * kc;
+        for (int64_t l = 0; l < edge; ++l) de[l] = s[full * W + l];
+        for (int64_t l = edge; l < W; ++l) de[l] = 0.0f;
+      }
+    }
+    return;
+  }
+  for (int64_t p = 0; p * W < width; ++p) {
+    const float* sp = src + p * W * s_l;
+    float* dp = dst + p * W * kc;
+    const int64_t w = min_of(W, width - p * W);
+    if (s_k == 1) {
+      pack_panel_transposed<W>(sp, s_l, w, kc, dp);
+      continue;
+    }
+    for (int64_t k = 0; k < kc; ++k) {
+      for (int64_t l = 0; l < w; ++l) dp[k * W + l] = sp[l * s_l + k * s_k];
+      for (int64_t l = w; l < W; ++l) dp[k * W + l] = 0.0f;
+    }
+  }
+}
+
+}  // namespace
+
+void pack_a(const float* A, int64_t rs_a, int64_t cs_a, int64_t i0, int64_t mc, int64_t p0, int64_t kc, float* dst) {
+  pack_block<kGemmBlocking.MR>(A + i0 * rs_a + p0 * cs_a, rs_a, cs_a, mc, kc, dst);
+}
+
+void pack_b(const float* B, int64_t rs_b, int64_t cs_b, int64_t p0, int64_t kc, int64_t j0, int64_t nc, float* dst) {
+  pack_block<kGemmBlocking.NR>(B + p0 * rs_b + j0 * cs_b, cs_b, rs_b, nc, kc, dst);
+}
+
+NG_END_ISA
