@@ -61,7 +61,7 @@ function section<T>(id: string, run: () => T): T | undefined {
 
 const w0 = section('w0', () => runW0(ctx));
 section('w1', () => runW1(ctx, w0));
-section('w4', () => runW4());
+section('w4', () => runW4(ctx));
 
 const seconds = (performance.now() - started) / 1000;
 const loadEnd = loadavg()[0]!;
