@@ -52,11 +52,19 @@ let tmp: string | null = null;
 /** The run's scratch directory for built programs; removed when the process exits. */
 export function scratchDir(): string {
   if (!tmp) {
-    const dir = mkdtempSync(join(tmpdir(), 'nodegrad-bench-'));
-    tmp = dir;
-    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+    tmp = mkdtempSync(join(tmpdir(), 'nodegrad-bench-'));
+    process.once('exit', removeScratchDir);
   }
   return tmp;
+}
+
+/**
+ * Removes the scratch directory now (the next build makes a new one). For hosts whose workers may be
+ * killed without an 'exit' event, such as test runners.
+ */
+export function removeScratchDir(): void {
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+  tmp = null;
 }
 
 export type BuildResult = { ok: true; binary: string; command: string[] } | { ok: false; error: string };

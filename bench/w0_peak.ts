@@ -111,6 +111,10 @@ export function runW0(ctx: BenchContext): W0Result {
     res.runs.map((r) => [r.isa, `${r.lanes} x ${r.accumulators}`, r.threads, fmtRange(r.gflops), r.gflops.median / r.threads]),
   );
   for (const s of res.skippedIsas) console.log(`  ${s.isa}: skipped (${s.reason})`);
+  const [one, all] = [res.peaks[0], res.peaks[res.peaks.length - 1]];
+  if (one && all && all.threads > 1 && all.gflops < 0.75 * all.threads * one.gflops) {
+    console.log(`  note: ${all.threads} threads reached only ${fmt(all.gflops / one.gflops)}x the 1-thread peak: other processes were using the CPUs, so all-thread figures in this run are low`);
+  }
   console.log(`  peak used for "% peak" in W1 (best sample of the fastest ISA): ${res.peaks.map((p) => `${p.threads} thread${p.threads > 1 ? 's' : ''} ${fmt(p.gflops)} GFLOPS (${p.isa})`).join(', ')}`);
   return res;
 }

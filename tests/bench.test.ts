@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { getNumThreads, setNumThreads } from '../src/index.js';
 import { machine, sampleCalls, stats, type Timing } from '../bench/lib.js';
 import { buildOpenblas, measureOpenblas } from '../bench/openblas.js';
-import { findCompiler } from '../bench/toolchain.js';
+import { findCompiler, removeScratchDir } from '../bench/toolchain.js';
 import { measureW0 } from '../bench/w0_peak.js';
 import { measureGemm, SHAPES } from '../bench/w1_gemm.js';
 import { measureW4 } from '../bench/w4_mlp.js';
@@ -19,7 +19,10 @@ import { measureW4 } from '../bench/w4_mlp.js';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const tiny = { minReps: 3, maxReps: 3, targetMs: 1, sampleMs: 0.1 };
 const threads0 = getNumThreads();
-afterAll(() => setNumThreads(threads0));
+afterAll(() => {
+  setNumThreads(threads0);
+  removeScratchDir();
+});
 
 function expectTiming(t: Timing): void {
   for (const v of [t.median, t.min, t.max]) expect(Number.isFinite(v) && v > 0).toBe(true);
