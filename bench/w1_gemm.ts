@@ -63,6 +63,8 @@ export interface W1Row {
   /** Median GFLOPS / W0 peak at this thread count. */
   peakFraction: number | null;
   openblasPeakFraction: number | null;
+  /** Anything that went wrong on the OpenBLAS side (the row then has fewer or no OpenBLAS samples). */
+  notes: string[];
 }
 
 export interface W1Result {
@@ -88,12 +90,13 @@ export function nodegradGemm(s: GemmShape): (policy: SamplePolicy, warmup: numbe
  * Measures one shape at one thread count: `rounds` interleaved rounds of nodegrad and (when the
  * harness is there) OpenBLAS samples. Sets nodegrad's thread count; the caller restores it.
  */
-export function measureGemm(s: GemmShape, threads: number, harness: OpenblasHarness, policy: SamplePolicy, rounds: number): Pick<W1Row, 'nodegrad' | 'openblas' | 'ratio'> {
+export function measureGemm(s: GemmShape, threads: number, harness: OpenblasHarness, policy: SamplePolicy, rounds: number): Pick<W1Row, 'nodegrad' | 'openblas' | 'ratio' | 'notes'> {
   setNumThreads(threads);
   const ours = nodegradGemm(s);
   const flops = 2 * s.M * s.K * s.N;
   const ng = { ms: [] as number[], inner: [] as number[] };
   const ob = { ms: [] as number[], inner: [] as number[] };
+  const notes: string[] = [];
   let estimate: number | undefined;
   const runOurs = (round: number): void => {
     // One warm-up per round while that is cheap; for long calls only in the first round.
@@ -105,8 +108,14 @@ export function measureGemm(s: GemmShape, threads: number, harness: OpenblasHarn
   };
   const runTheirs = (round: number): void => {
     if (harness.status !== 'ok') return;
-    const r = measureOpenblas(harness, { M: s.M, K: s.K, N: s.N, transA: s.layout === 'TN', transB: s.layout === 'NT' }, threads, policy, round === 0 ? 2 : 1);
-    if (r.threads !== threads) throw new Error(`OpenBLAS ran with ${r.threads} threads, asked for ${threads}`);
+    let r: ReturnType<typeof measureOpenblas>;
+    try {
+      r = measureOpenblas(harness, { M: s.M, K: s.K, N: s.N, transA: s.layout === 'TN', transB: s.layout === 'NT' }, threads, policy, round === 0 ? 2 : 1);
+    } catch (e) {
+      notes.push(`OpenBLAS round ${round} failed: ${(e as Error).message.slice(0, 300)}`);
+      return;
+    }
+    if (r.threads !== threads) notes.push(`OpenBLAS ran with ${r.threads} threads, asked for ${threads}`);
     ob.ms.push(...r.ms);
     ob.inner.push(r.inner);
   };
@@ -121,7 +130,7 @@ export function measureGemm(s: GemmShape, threads: number, harness: OpenblasHarn
   }
   const nodegrad = side(flops, ng.ms, ng.inner);
   const openblas = ob.ms.length ? side(flops, ob.ms, ob.inner) : null;
-  return { nodegrad, openblas, ratio: openblas ? nodegrad.gflops.median / openblas.gflops.median : null };
+  return { nodegrad, openblas, ratio: openblas ? nodegrad.gflops.median / openblas.gflops.median : null, notes: [...new Set(notes)] };
 }
 
 /** Measures and prints W1; `w0` supplies the peaks for the "% peak" column. */
@@ -168,6 +177,7 @@ export function runW1(ctx: BenchContext, w0: W0Result | undefined): W1Result {
     ? `  OpenBLAS: ${openblas.config} (cblas_sgemm, OPENBLAS_NUM_THREADS per run; benchmark-only baseline)`
     : `  OpenBLAS: not measured (${openblas.reason}); nodegrad figures alone`);
   if (!w0 || w0.status !== 'ok') console.log('  % W0 peak: not available (W0 did not run)');
+  for (const r of rows) for (const n of r.notes) console.log(`  note: ${r.shape}, ${r.threads} thread(s): ${n}`);
   const over = rows.filter((r) => (r.openblasPeakFraction ?? 0) > 1 || (r.peakFraction ?? 0) > 1);
   if (over.length) {
     console.log(`  warning: ${over.length} row(s) above 100% of the W0 peak (e.g. ${over[0]!.shape} at ${over[0]!.threads} threads): the machine was busy while W0 ran, so its peak is low`);
