@@ -1,5 +1,9 @@
-// Benchmark helpers: median-of-N timing after warm-up, and plain-text tables. Benchmarks import the
-// public API only.
+// Benchmark helpers shared by the workloads: timing policies (median of samples after warm-up),
+// statistics, number formatting, plain-text tables, the machine description and the run context.
+// Benchmarks import the public API only (../src/index.js), never library internals.
+
+import { readFileSync } from 'node:fs';
+import { availableParallelism, cpus } from 'node:os';
 
 export interface Timing {
   median: number;
@@ -7,30 +11,151 @@ export interface Timing {
   max: number;
 }
 
+/** Median (mean of the two middle values for an even count), min and max of `xs` (non-empty). */
+export function stats(xs: readonly number[]): Timing {
+  if (xs.length === 0) throw new Error('stats: no samples');
+  const s = [...xs].sort((a, b) => a - b);
+  const h = s.length >> 1;
+  const median = s.length % 2 ? s[h]! : (s[h - 1]! + s[h]!) / 2;
+  return { median, min: s[0]!, max: s[s.length - 1]! };
+}
+
 /** Times `fn` (ms): `warmup` untimed runs, then `repeats` timed runs; median, min, max. */
-export function time(fn: () => void, repeats = 7, warmup = 2): Timing {
+export function time(fn: () => void, repeats = 7, warmup = 2): Timing & { samples: number[] } {
   for (let i = 0; i < warmup; i++) fn();
-  const ts: number[] = [];
+  const samples: number[] = [];
   for (let i = 0; i < repeats; i++) {
     const t0 = performance.now();
     fn();
-    ts.push(performance.now() - t0);
+    samples.push(performance.now() - t0);
   }
-  ts.sort((a, b) => a - b);
-  return { median: ts[Math.floor(ts.length / 2)]!, min: ts[0]!, max: ts[ts.length - 1]! };
+  return { ...stats(samples), samples };
 }
 
-/** Prints rows as an aligned table with a header. */
+/**
+ * How many samples to take of one call, chosen from its measured time (the same policy as
+ * bench/native/openblas_sgemm.c, so both sides of a comparison are timed alike): each sample times
+ * `inner` = ceil(sampleMs / t) back-to-back calls and records their mean, and the number of samples is
+ * round(targetMs / (inner t)) clamped to [minReps, maxReps].
+ */
+export interface SamplePolicy {
+  minReps: number;
+  maxReps: number;
+  targetMs: number;
+  sampleMs: number;
+}
+
+export interface Samples {
+  /** Calls per sample. */
+  inner: number;
+  /** Per-call ms, one entry per sample. */
+  ms: number[];
+}
+
+/**
+ * Samples `fn` under `policy` after `warmup` untimed calls; the last warm-up call (or `estimateMs` when
+ * there is none) sets the time per call that `inner` and the sample count are computed from.
+ */
+export function sampleCalls(fn: () => void, policy: SamplePolicy, warmup: number, estimateMs?: number): Samples {
+  let t = estimateMs ?? Number.NaN;
+  for (let i = 0; i < warmup || !(t > 0); i++) {
+    const t0 = performance.now();
+    fn();
+    t = performance.now() - t0;
+  }
+  t = Math.max(t, 1e-6);
+  const inner = Math.max(1, Math.ceil(policy.sampleMs / t));
+  const reps = Math.min(policy.maxReps, Math.max(policy.minReps, Math.round(policy.targetMs / (inner * t))));
+  const ms: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    const t0 = performance.now();
+    for (let i = 0; i < inner; i++) fn();
+    ms.push((performance.now() - t0) / inner);
+  }
+  return { inner, ms };
+}
+
+/** Formats a number with 3 significant digits or so (0.123, 1.23, 12.3, 123). */
+export function fmt(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  const a = Math.abs(v);
+  return a >= 100 ? v.toFixed(0) : a >= 10 ? v.toFixed(1) : a >= 0.1 || a === 0 ? v.toFixed(2) : v.toPrecision(2);
+}
+
+/** "median (min-max)". */
+export function fmtRange(t: Timing): string {
+  return `${fmt(t.median)} (${fmt(t.min)}-${fmt(t.max)})`;
+}
+
+/** "12.3%". */
+export function fmtPct(x: number | null): string {
+  return x === null ? '-' : `${(100 * x).toFixed(1)}%`;
+}
+
+/** Prints rows as an aligned table with a header; integers print as they are, other numbers through fmt(). */
 export function table(title: string, header: string[], rows: (string | number)[][]): void {
-  const cells = [header, ...rows.map((r) => r.map((c) => (typeof c === 'number' ? fmt(c) : c)))];
+  const cell = (c: string | number): string => (typeof c === 'string' ? c : Number.isInteger(c) ? String(c) : fmt(c));
+  const cells = [header, ...rows.map((r) => r.map(cell))];
   const widths = header.map((_, i) => Math.max(...cells.map((r) => String(r[i] ?? '').length)));
   console.log(`\n${title}`);
   cells.forEach((r, k) => {
-    console.log(r.map((c, i) => String(c).padStart(widths[i]!)).join('  '));
+    console.log(r.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]!) : String(c).padStart(widths[i]!))).join('  '));
     if (k === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   });
 }
 
-function fmt(v: number): string {
-  return Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2);
+export interface Machine {
+  cpuModel: string;
+  arch: string;
+  logicalCpus: number;
+  /** CPU feature flags from /proc/cpuinfo ("flags" on x86, "Features" on arm64); empty elsewhere. */
+  cpuFlags: string[];
+}
+
+/** The machine the bench runs on (CPU model and flags from /proc/cpuinfo when there is one). */
+export function machine(): Machine {
+  let info = '';
+  try {
+    info = readFileSync('/proc/cpuinfo', 'utf8');
+  } catch {
+    // not Linux: fall back to os.cpus() and no flags
+  }
+  const field = (name: string): string | undefined => new RegExp(`^${name}\\s*:\\s*(.*)$`, 'm').exec(info)?.[1]?.trim();
+  const flags = field('flags') ?? field('Features') ?? '';
+  return {
+    cpuModel: field('model name') ?? cpus()[0]?.model ?? 'unknown',
+    arch: process.arch,
+    logicalCpus: availableParallelism(),
+    cpuFlags: flags.split(/\s+/).filter(Boolean),
+  };
+}
+
+/** What every workload gets from bench/run.ts. */
+export interface BenchContext {
+  /** --quick: skip the largest shapes. */
+  quick: boolean;
+  /** --smoke: tiny shapes and few samples, for tests/bench.test.ts (figures are meaningless). */
+  smoke: boolean;
+  /** Thread counts to measure at: [1] or [1, allThreads]. */
+  threads: number[];
+  /** "All threads": the library's default thread count (physical cores, or NODEGRAD_NUM_THREADS), or --threads. */
+  allThreads: number;
+  machine: Machine;
+  /** Shows what is running now (on stderr, only when it is a terminal). */
+  progress(what: string): void;
+}
+
+/** A context with defaults, for tests and for run.ts to fill in. */
+export function makeContext(opts: Partial<Omit<BenchContext, 'threads' | 'machine'>> & { allThreads: number }): BenchContext {
+  const tty = process.stderr.isTTY === true;
+  return {
+    quick: opts.quick ?? false,
+    smoke: opts.smoke ?? false,
+    allThreads: opts.allThreads,
+    threads: opts.allThreads > 1 ? [1, opts.allThreads] : [1],
+    machine: machine(),
+    progress: opts.progress ?? ((what) => {
+      if (tty) process.stderr.write(what ? `\r\x1b[K  ... ${what}` : '\r\x1b[K');
+    }),
+  };
 }
