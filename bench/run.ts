@@ -3,7 +3,7 @@
 // with a run<W>(ctx) that prints its table and returns its JSON section.
 //
 //   --quick          skip the largest shapes (W1 2048)
-//   --only w0,w1     run only these sections (`npm run bench:gemm` = --only w0,w1)
+//   --only w0,w1     run only these sections (w0, w1, w4, elementwise) (`npm run bench:gemm` = --only w0,w1)
 //   --threads N      the "all threads" count (default: the library's, i.e. physical cores or NODEGRAD_NUM_THREADS)
 //   --json out.json  also write every result, with raw samples, for notes and regression tracking
 //   --smoke          tiny shapes and few samples (tests/bench.test.ts); figures are meaningless
@@ -17,6 +17,7 @@ import { makeContext } from './lib.js';
 import { runW0 } from './w0_peak.js';
 import { runW1 } from './w1_gemm.js';
 import { runW4 } from './w4_mlp.js';
+import { runElementwise } from './elementwise.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -62,6 +63,7 @@ function section<T>(id: string, run: () => T): T | undefined {
 const w0 = section('w0', () => runW0(ctx));
 section('w1', () => runW1(ctx, w0));
 section('w4', () => runW4(ctx));
+section('elementwise', () => runElementwise(ctx));
 
 const seconds = (performance.now() - started) / 1000;
 const loadEnd = loadavg()[0]!;

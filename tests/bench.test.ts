@@ -103,7 +103,7 @@ describe('bench/run.ts --smoke --json', () => {
       const r = spawnSync(join(root, 'node_modules', '.bin', 'tsx'), ['bench/run.ts', '--smoke', '--threads', '2', '--json', out], { cwd: root, encoding: 'utf8', timeout: 60_000 });
       expect(r.stderr).not.toMatch(/Error/);
       expect(r.status).toBe(0);
-      for (const title of ['W0 peak', 'W1 SGEMM', 'W4 MLP', 'OpenBLAS', 'before:']) expect(r.stdout).toContain(title);
+      for (const title of ['W0 peak', 'W1 SGEMM', 'W4 MLP', 'OpenBLAS', 'before:', 'Elementwise']) expect(r.stdout).toContain(title);
 
       const j = JSON.parse(readFileSync(out, 'utf8')) as {
         schema: string;
@@ -112,6 +112,7 @@ describe('bench/run.ts --smoke --json', () => {
           w0: { status: string; peaks?: unknown[] };
           w1: { openblas: { status: string }; rows: { threads: number; nodegrad: { gflops: Timing }; openblas: unknown; peakFraction: unknown }[] };
           w4: { runs: { threads: number; isolated: boolean; ms: Timing; peakRssMiB: number }[]; before: unknown; speedup: unknown[] };
+          elementwise: { op: string; config: string; ms: number }[];
         };
       };
       expect(j.schema).toBe('nodegrad-bench/1');
@@ -131,6 +132,9 @@ describe('bench/run.ts --smoke --json', () => {
         expect(run.peakRssMiB).toBeGreaterThan(0);
       }
       expect(w4.speedup).toHaveLength(2);
+      const ew = j.results.elementwise;
+      expect(new Set(ew.map((e) => e.config))).toContain('reference');
+      for (const e of ew) expect(e.ms).toBeGreaterThan(0);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,15 +1,20 @@
-// Elementwise kernels: copy (with cast), unary, binary (broadcast via strides), where. Scalar formulas
-// mirror src/backend/reference/elementwise.ts exactly. Plain loops over contiguous data are written so
-// the compiler vectorises them for this TU's ISA; work above a size threshold is split across the pool.
+// Elementwise kernels: copy (with cast), unary, binary (broadcast via strides), where. Formulas mirror
+// src/backend/reference/elementwise.ts exactly. Float unary ops, float arithmetic binary ops and where
+// run on the Vec API (simd/vec.h; exp/log/tanh/... from simd/vec_math.h) with masked tails; int32 and
+// bool paths are plain loops the compiler vectorises. Work above a size threshold is split across the pool.
+#include "../simd/vec_math.h"
 #include "common.h"
 #include "strided.h"
 
 NG_BEGIN_ISA
 namespace {
 
-// Elements per task: cheap ops (add, copy, relu) and transcendental ones (exp, tanh, erf).
+// Elements per task (the pool splits n into at most n / grain parts). A task should outlast the pool's
+// wake-up (a few µs) several times: cheap ops (add, relu, copy: ~0.1-0.2 ns per element in cache) and
+// vector math (exp, tanh, erf: ~0.5-2 ns per element; C library sin/cos/pow: ~5-20 ns).
 constexpr int64_t kGrainCheap = 1 << 15;
 constexpr int64_t kGrainMath = 1 << 12;
+constexpr int64_t kGrainLibm = 1 << 10;
 
 template <typename S, typename D>
 inline D cast_value(S v) {
@@ -55,14 +60,7 @@ void copy_from(int rank, const int64_t* shape, StridedRef src, DType ddt, Stride
   }
 }
 
-// NOTE: written so that large |x| never overflows: exp of a non-positive number only.
-inline float sigmoidf(float x) {
-  if (x >= 0) return 1.0f / (1.0f + expf(-x));
-  const float e = expf(x);
-  return e / (1.0f + e);
-}
-
-/** out[i] = f(x[i]) over [0, n), split across the pool in chunks of `grain`. */
+/** out[i] = f(x[i]) over [0, n) with C library calls (sin, cos, pow), split across the pool. */
 template <typename F>
 inline void map_float(const float* x, float* out, int64_t n, int64_t grain, F f) {
   auto task = [&](int, int, int64_t lo, int64_t hi) {
@@ -71,37 +69,84 @@ inline void map_float(const float* x, float* out, int64_t n, int64_t grain, F f)
   parallel(n, grain, task);
 }
 
+/** out[i] = vf(x[i]) over [lo, hi): whole vectors, then one masked vector for the tail. */
+template <typename VF>
+NG_VINLINE void map_range(const float* x, float* out, int64_t lo, int64_t hi, VF& vf) {
+  int64_t i = lo;
+  for (; i + Vec::kLanes <= hi; i += Vec::kLanes) Vec::storeu(out + i, vf(Vec::loadu(x + i)));
+  if (i < hi) {
+    const int r = static_cast<int>(hi - i);
+    Vec::store_partial(out + i, vf(Vec::load_partial(x + i, r)), r);
+  }
+}
+
+/** out = vf(x) over [0, n) on the Vec API, split across the pool in chunks of at least `grain`. */
+template <typename VF>
+void map_vec(const float* x, float* out, int64_t n, int64_t grain, VF vf) {
+  auto task = [&](int, int, int64_t lo, int64_t hi) { map_range(x, out, lo, hi, vf); };
+  parallel(n, grain, task);
+}
+
+/** d rounded to float, ±inf beyond the float range (a plain cast of an out-of-range double is UB). */
+inline float to_float(double d) {
+  constexpr double kOverflow = 3.4028235677973366e38;  // FLT_MAX + half an ulp: rounds to inf from here
+  if (d >= kOverflow) return __builtin_inff();
+  if (d <= -kOverflow) return -__builtin_inff();
+  return static_cast<float>(d);
+}
+
+/** The smallest float >= d (d's float rounded up); NaN stays NaN. */
+inline float float_at_or_above(double d) {
+  float f = to_float(d);
+  if (static_cast<double>(f) < d) f = nextafterf(f, __builtin_inff());
+  return f;
+}
+
+/** The largest float <= d. */
+inline float float_at_or_below(double d) {
+  float f = to_float(d);
+  if (static_cast<double>(f) > d) f = nextafterf(f, -__builtin_inff());
+  return f;
+}
+
 void unary_f32(int op, const float* x, float* out, int64_t n, double alpha_d, double beta_d) {
   const float alpha = static_cast<float>(alpha_d);
-  const int64_t C = kGrainCheap, T = kGrainMath;
+  const int64_t C = kGrainCheap, T = kGrainMath, L = kGrainLibm;
+  const Vec zero = Vec::zero(), one = Vec::set1(1.0f), va = Vec::set1(alpha);
   switch (op) {
-    case U_NEG: return map_float(x, out, n, C, [](float v) { return -v; });
-    case U_ABS: return map_float(x, out, n, C, [](float v) { return fabsf(v); });
-    case U_SIGN: return map_float(x, out, n, C, [](float v) { return v > 0 ? 1.0f : v < 0 ? -1.0f : 0.0f; });  // sign(NaN) = 0
-    case U_EXP: return map_float(x, out, n, T, [](float v) { return expf(v); });
-    case U_LOG: return map_float(x, out, n, T, [](float v) { return logf(v); });
-    case U_LOG1P: return map_float(x, out, n, T, [](float v) { return log1pf(v); });
-    case U_SQRT: return map_float(x, out, n, C, [](float v) { return sqrtf(v); });
-    case U_SIN: return map_float(x, out, n, T, [](float v) { return sinf(v); });
-    case U_COS: return map_float(x, out, n, T, [](float v) { return cosf(v); });
-    case U_TANH: return map_float(x, out, n, T, [](float v) { return tanhf(v); });
-    case U_SIGMOID: return map_float(x, out, n, T, sigmoidf);
-    case U_RELU: return map_float(x, out, n, C, [](float v) { return v < 0 ? 0.0f : v; });  // NaN stays NaN
-    case U_ERF: return map_float(x, out, n, T, [](float v) { return erff(v); });
-    case U_LEAKY_RELU: return map_float(x, out, n, C, [alpha](float v) { return v < 0 ? alpha * v : v; });
-    case U_ELU: return map_float(x, out, n, T, [alpha](float v) { return v <= 0 ? alpha * expm1f(v) : v; });
-    case U_CLAMP:
-      // Bounds compared in double so ±Infinity ("no bound") and exact float bounds both work;
-      // min(max(x, lo), hi) as the reference: min > max gives max everywhere (PyTorch), NaN stays NaN.
-      return map_float(x, out, n, C, [alpha_d, beta_d](float v) {
-        const double d = v;
-        const double lo = d < alpha_d ? alpha_d : d;
-        return lo > beta_d ? static_cast<float>(beta_d) : static_cast<float>(lo);
-      });
+    case U_NEG: return map_vec(x, out, n, C, [](Vec v) { return Vec::neg(v); });
+    case U_ABS: return map_vec(x, out, n, C, [](Vec v) { return Vec::abs(v); });
+    case U_SIGN:  // sign(NaN) = 0, sign(-0) = 0
+      return map_vec(x, out, n, C, [=](Vec v) { return Vec::select(Vec::gt(v, zero), one, Vec::select(Vec::lt(v, zero), Vec::neg(one), zero)); });
+    case U_EXP: return map_vec(x, out, n, T, [](Vec v) { return vexp(v); });
+    case U_LOG: return map_vec(x, out, n, T, [](Vec v) { return vlog(v); });
+    case U_LOG1P: return map_vec(x, out, n, T, [](Vec v) { return vlog1p(v); });
+    case U_SQRT: return map_vec(x, out, n, C, [](Vec v) { return Vec::sqrt(v); });
+    case U_SIN: return map_float(x, out, n, L, [](float v) { return sinf(v); });
+    case U_COS: return map_float(x, out, n, L, [](float v) { return cosf(v); });
+    case U_TANH: return map_vec(x, out, n, T, [](Vec v) { return vtanh(v); });
+    case U_SIGMOID: return map_vec(x, out, n, T, [](Vec v) { return vsigmoid(v); });
+    case U_RELU: return map_vec(x, out, n, C, [=](Vec v) { return Vec::select(Vec::lt(v, zero), zero, v); });  // NaN, -0 stay
+    case U_ERF: return map_vec(x, out, n, T, [](Vec v) { return verf(v); });
+    case U_LEAKY_RELU: return map_vec(x, out, n, C, [=](Vec v) { return Vec::select(Vec::lt(v, zero), va * v, v); });
+    case U_ELU:
+      return map_vec(x, out, n, T, [=](Vec v) { return Vec::select(Vec::le(v, zero), va * vexpm1(Vec::min(v, zero)), v); });
+    case U_CLAMP: {
+      // The reference is min(max(x, lo), hi) in double: x < alpha gives alpha (or beta if alpha > beta),
+      // else x > beta gives beta, else x; NaN stays NaN. For a float x, "x < alpha" is "x < the smallest
+      // float >= alpha" and "x > beta" is "x > the largest float <= beta", so float compares are exact
+      // for any double bounds (±Infinity = no bound).
+      const Vec lo_cut = Vec::set1(float_at_or_above(alpha_d));
+      const Vec hi_cut = Vec::set1(float_at_or_below(beta_d));
+      const Vec lo_val = Vec::set1(to_float(alpha_d > beta_d ? beta_d : alpha_d));
+      const Vec hi_val = Vec::set1(to_float(beta_d));
+      return map_vec(x, out, n, C, [=](Vec v) { return Vec::select(Vec::lt(v, lo_cut), lo_val, Vec::select(Vec::gt(v, hi_cut), hi_val, v)); });
+    }
     case U_POW_SCALAR:
-      if (alpha_d == 2.0) return map_float(x, out, n, C, [](float v) { return v * v; });
-      return map_float(x, out, n, T, [alpha_d](float v) { return static_cast<float>(pow(static_cast<double>(v), alpha_d)); });
-    case U_HEAVISIDE: return map_float(x, out, n, C, [alpha](float v) { return v == 0 ? alpha : v > 0 ? 1.0f : 0.0f; });  // NaN → 0
+      if (alpha_d == 2.0) return map_vec(x, out, n, C, [](Vec v) { return v * v; });
+      return map_float(x, out, n, L, [alpha_d](float v) { return static_cast<float>(pow(static_cast<double>(v), alpha_d)); });
+    case U_HEAVISIDE:  // NaN → 0
+      return map_vec(x, out, n, C, [=](Vec v) { return Vec::select(Vec::eq(v, zero), va, Vec::select(Vec::gt(v, zero), one, zero)); });
     default: return;
   }
 }
@@ -232,6 +277,110 @@ void binary_loop(int rank, const int64_t* shape, StridedRef a, StridedRef b, O* 
   parallel(rows, max_of<int64_t>(1, kGrainCheap / max_of<int64_t>(inner, 1)), task);
 }
 
+/**
+ * The iteration shape with size-1 dims dropped and neighbouring dims merged wherever every operand (and
+ * the row-major output) steps through them as one, so rows get as long as the layouts allow: e.g. a
+ * contiguous [N, C] + a broadcast scalar becomes one flat row, [N, C] + [C] stays N rows of C.
+ */
+template <int N>
+struct Flat {
+  int rank = 0;
+  int64_t shape[64];
+  int64_t strides[N][64];
+  int64_t out_strides[64];
+
+  Flat(int r, const int64_t* sh, const int64_t* const* st) {
+    for (int d = 0; d < r; ++d) {
+      if (sh[d] == 1) continue;
+      bool merge = rank > 0;
+      for (int k = 0; k < N && merge; ++k) merge = strides[k][rank - 1] == st[k][d] * sh[d];
+      if (merge) {
+        shape[rank - 1] *= sh[d];
+        for (int k = 0; k < N; ++k) strides[k][rank - 1] = st[k][d];
+      } else {
+        shape[rank] = sh[d];
+        for (int k = 0; k < N; ++k) strides[k][rank] = st[k][d];
+        ++rank;
+      }
+    }
+    int64_t acc = 1;
+    for (int d = rank - 1; d >= 0; --d) {
+      out_strides[d] = acc;
+      acc *= shape[d];
+    }
+  }
+  int64_t inner() const { return rank == 0 ? 1 : shape[rank - 1]; }
+  int64_t inner_stride(int k) const { return rank == 0 ? 0 : strides[k][rank - 1]; }
+};
+
+/**
+ * One row of a float binary op: o[i] = vf(x[i·sx], y[i·sy]) for i < m. Strides 1 and 0 (the row
+ * broadcasts one value) run on whole vectors plus a masked tail; other strides gather through a
+ * small buffer.
+ */
+template <typename VF>
+NG_VINLINE void binary_row_f32(const float* x, int64_t sx, const float* y, int64_t sy, float* o, int64_t m, VF& vf) {
+  constexpr int K = Vec::kLanes;
+  int64_t i = 0;
+  if ((sx == 1 || sx == 0) && (sy == 1 || sy == 0)) {
+    const Vec bx = Vec::set1(x[0]), by = Vec::set1(y[0]);
+    if (sx == 1 && sy == 1) {
+      for (; i + K <= m; i += K) Vec::storeu(o + i, vf(Vec::loadu(x + i), Vec::loadu(y + i)));
+    } else if (sx == 1) {
+      for (; i + K <= m; i += K) Vec::storeu(o + i, vf(Vec::loadu(x + i), by));
+    } else if (sy == 1) {
+      for (; i + K <= m; i += K) Vec::storeu(o + i, vf(bx, Vec::loadu(y + i)));
+    } else {
+      const Vec v = vf(bx, by);
+      for (; i + K <= m; i += K) Vec::storeu(o + i, v);
+    }
+    if (i < m) {
+      const int r = static_cast<int>(m - i);
+      const Vec vx = sx ? Vec::load_partial(x + i, r) : bx;
+      const Vec vy = sy ? Vec::load_partial(y + i, r) : by;
+      Vec::store_partial(o + i, vf(vx, vy), r);
+    }
+    return;
+  }
+  float tx[K], ty[K];
+  for (; i < m; i += K) {
+    const int r = static_cast<int>(min_of<int64_t>(K, m - i));
+    for (int l = 0; l < r; ++l) {
+      tx[l] = x[(i + l) * sx];
+      ty[l] = y[(i + l) * sy];
+    }
+    Vec::store_partial(o + i, vf(Vec::load_partial(tx, r), Vec::load_partial(ty, r)), r);
+  }
+}
+
+/** out (contiguous over shape) = vf(a, b) for float a, b with any strides (broadcast = stride 0). */
+template <typename VF>
+void binary_f32(int rank, const int64_t* shape, StridedRef a, StridedRef b, float* out, VF vf) {
+  int64_t n = 1;
+  for (int i = 0; i < rank; ++i) n *= shape[i];
+  if (n == 0) return;
+  const int64_t* st[2] = {a.strides, b.strides};
+  const Flat<2> f(rank, shape, st);
+  const float* pa = static_cast<const float*>(a.data);
+  const float* pb = static_cast<const float*>(b.data);
+  if (f.rank <= 1) {  // one row: contiguous, scalar-broadcast or single-strided operands
+    const int64_t sa = f.inner_stride(0), sb = f.inner_stride(1);
+    auto task = [&](int, int, int64_t lo, int64_t hi) { binary_row_f32(pa + lo * sa, sa, pb + lo * sb, sb, out + lo, hi - lo, vf); };
+    return parallel(n, kGrainCheap, task);
+  }
+  // Rows of the flattened shape: [N, C] + [C] (bias), [N, C] * [N, 1] (per-row scale), strided views.
+  char* base[3] = {const_cast<char*>(reinterpret_cast<const char*>(pa)), const_cast<char*>(reinterpret_cast<const char*>(pb)),
+                   reinterpret_cast<char*>(out)};
+  const int64_t* strides[3] = {f.strides[0], f.strides[1], f.out_strides};
+  const int64_t esize[3] = {4, 4, 4};
+  auto row = [&vf](char* const* p, int64_t m, const int64_t* s) {
+    binary_row_f32(reinterpret_cast<const float*>(p[0]), s[0], reinterpret_cast<const float*>(p[1]), s[1], reinterpret_cast<float*>(p[2]), m, vf);
+  };
+  const int64_t rows = rows_of(f.rank, f.shape);
+  auto task = [&](int, int, int64_t lo, int64_t hi) { for_each_row<3>(f.rank, f.shape, base, strides, esize, lo, hi, row); };
+  parallel(rows, max_of<int64_t>(1, kGrainCheap / f.inner()), task);
+}
+
 template <typename T>
 void binary_typed(int op, int rank, const int64_t* shape, StridedRef a, StridedRef b, void* out) {
   if (binary_is_comparison(op)) {
@@ -251,43 +400,85 @@ void binary_typed(int op, int rank, const int64_t* shape, StridedRef a, StridedR
   }
   auto* o = static_cast<T*>(out);
   if constexpr (__is_same(T, float)) {
+    const Vec nan = Vec::set1(__builtin_nanf(""));
     switch (op) {
-      case B_ADD: return binary_loop<T, T>(rank, shape, a, b, o, [](T x, T y) { return x + y; });
-      case B_SUB: return binary_loop<T, T>(rank, shape, a, b, o, [](T x, T y) { return x - y; });
-      case B_MUL: return binary_loop<T, T>(rank, shape, a, b, o, [](T x, T y) { return x * y; });
-      case B_DIV: return binary_loop<T, T>(rank, shape, a, b, o, [](T x, T y) { return x / y; });
+      case B_ADD: return binary_f32(rank, shape, a, b, o, [](Vec x, Vec y) { return x + y; });
+      case B_SUB: return binary_f32(rank, shape, a, b, o, [](Vec x, Vec y) { return x - y; });
+      case B_MUL: return binary_f32(rank, shape, a, b, o, [](Vec x, Vec y) { return x * y; });
+      case B_DIV: return binary_f32(rank, shape, a, b, o, [](Vec x, Vec y) { return x / y; });
+      // NaN in either operand gives NaN; otherwise a > b ? a : b (so maximum(0, -0) = -0, as the reference).
+      case B_MAXIMUM:
+        return binary_f32(rank, shape, a, b, o, [nan](Vec x, Vec y) {
+          return Vec::select(Vec::mask_or(Vec::isnan(x), Vec::isnan(y)), nan, Vec::select(Vec::gt(x, y), x, y));
+        });
+      case B_MINIMUM:
+        return binary_f32(rank, shape, a, b, o, [nan](Vec x, Vec y) {
+          return Vec::select(Vec::mask_or(Vec::isnan(x), Vec::isnan(y)), nan, Vec::select(Vec::lt(x, y), x, y));
+        });
       default: break;
     }
   }
   binary_loop<T, T>(rank, shape, a, b, o, [op](T x, T y) { return arith<T>(op, x, y); });
 }
 
+/** One row of where: o[i] = c[i·sc] ? x[i·sx] : y[i·sy]; float rows with sc = 1 and sx, sy in {0, 1} are vectorised. */
+template <typename T>
+NG_VINLINE void where_row(const uint8_t* c, int64_t sc, const T* x, int64_t sx, const T* y, int64_t sy, T* o, int64_t m) {
+  int64_t i = 0;
+  if constexpr (__is_same(T, float)) {
+    if (sc == 1 && (sx == 0 || sx == 1) && (sy == 0 || sy == 1)) {
+      constexpr int K = Vec::kLanes;
+      const Vec bx = Vec::set1(x[0]), by = Vec::set1(y[0]);
+      for (; i + K <= m; i += K) {
+        const Vec vx = sx ? Vec::loadu(x + i) : bx;
+        const Vec vy = sy ? Vec::loadu(y + i) : by;
+        Vec::storeu(o + i, Vec::select(Vec::mask_from_u8(c + i), vx, vy));
+      }
+      if (i < m) {
+        const int r = static_cast<int>(m - i);
+        const Vec vx = sx ? Vec::load_partial(x + i, r) : bx;
+        const Vec vy = sy ? Vec::load_partial(y + i, r) : by;
+        Vec::store_partial(o + i, Vec::select(Vec::mask_from_u8_partial(c + i, r), vx, vy), r);
+      }
+      return;
+    }
+  }
+  if (sc == 1 && sx == 1 && sy == 1) {
+    for (; i < m; ++i) {
+      const T a = x[i], b = y[i];  // both loaded, so the select vectorises
+      o[i] = c[i] ? a : b;
+    }
+  } else {
+    for (; i < m; ++i) o[i] = c[i * sc] ? x[i * sx] : y[i * sy];
+  }
+}
+
 template <typename T>
 void where_typed(int rank, const int64_t* shape, StridedRef cond, StridedRef a, StridedRef b, T* out) {
-  int64_t out_strides[64];
-  int64_t acc = 1;
-  for (int i = rank - 1; i >= 0; --i) {
-    out_strides[i] = acc;
-    acc *= shape[i];
+  int64_t n = 1;
+  for (int i = 0; i < rank; ++i) n *= shape[i];
+  if (n == 0) return;
+  const int64_t* st[3] = {cond.strides, a.strides, b.strides};
+  const Flat<3> f(rank, shape, st);
+  const uint8_t* pc = static_cast<const uint8_t*>(cond.data);
+  const T* pa = static_cast<const T*>(a.data);
+  const T* pb = static_cast<const T*>(b.data);
+  if (f.rank <= 1) {
+    const int64_t sc = f.inner_stride(0), sa = f.inner_stride(1), sb = f.inner_stride(2);
+    auto task = [&](int, int, int64_t lo, int64_t hi) { where_row<T>(pc + lo * sc, sc, pa + lo * sa, sa, pb + lo * sb, sb, out + lo, hi - lo); };
+    return parallel(n, kGrainCheap, task);
   }
-  char* base[4] = {static_cast<char*>(cond.data), static_cast<char*>(a.data), static_cast<char*>(b.data), reinterpret_cast<char*>(out)};
-  const int64_t* strides[4] = {cond.strides, a.strides, b.strides, out_strides};
+  char* base[4] = {const_cast<char*>(reinterpret_cast<const char*>(pc)), const_cast<char*>(reinterpret_cast<const char*>(pa)),
+                   const_cast<char*>(reinterpret_cast<const char*>(pb)), reinterpret_cast<char*>(out)};
+  const int64_t* strides[4] = {f.strides[0], f.strides[1], f.strides[2], f.out_strides};
   const int64_t esize[4] = {1, sizeof(T), sizeof(T), sizeof(T)};
   auto row = [](char* const* p, int64_t m, const int64_t* s) {
-    const uint8_t* c = reinterpret_cast<const uint8_t*>(p[0]);
-    const T* x = reinterpret_cast<const T*>(p[1]);
-    const T* y = reinterpret_cast<const T*>(p[2]);
-    T* o = reinterpret_cast<T*>(p[3]);
-    if (s[0] == 1 && s[1] == 1 && s[2] == 1) {
-      for (int64_t i = 0; i < m; ++i) o[i] = c[i] ? x[i] : y[i];
-    } else {
-      for (int64_t i = 0; i < m; ++i) o[i] = c[i * s[0]] ? x[i * s[1]] : y[i * s[2]];
-    }
+    where_row<T>(reinterpret_cast<const uint8_t*>(p[0]), s[0], reinterpret_cast<const T*>(p[1]), s[1], reinterpret_cast<const T*>(p[2]), s[2],
+                 reinterpret_cast<T*>(p[3]), m);
   };
-  const int64_t rows = rows_of(rank, shape);
-  const int64_t inner = rank == 0 ? 1 : shape[rank - 1];
-  auto task = [&](int, int, int64_t lo, int64_t hi) { for_each_row<4>(rank, shape, base, strides, esize, lo, hi, row); };
-  parallel(rows, max_of<int64_t>(1, kGrainCheap / max_of<int64_t>(inner, 1)), task);
+  const int64_t rows = rows_of(f.rank, f.shape);
+  auto task = [&](int, int, int64_t lo, int64_t hi) { for_each_row<4>(f.rank, f.shape, base, strides, esize, lo, hi, row); };
+  parallel(rows, max_of<int64_t>(1, kGrainCheap / f.inner()), task);
 }
 
 }  // namespace

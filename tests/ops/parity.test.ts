@@ -615,6 +615,268 @@ describe('scatterAdd', () => {
   });
 });
 
+// ---- large: past the thread grains, every vector tail, special values ------------------------------------
+// Sizes above the kernels' per-task grains (so work is split over 2-3 threads at chunk boundaries that are
+// not multiples of the vector width), every n mod 16 / mod 8 tail, broadcast fast paths ([N,C] + [C],
+// [N,C] * [N,1], scalars, strided views), rows of 1000-5000 and middle-axis (inner > 1) layouts for the
+// reductions, and the values where vector math is hardest (overflow/underflow edges of exp, the switch
+// points of tanh and erf, subnormals, ±0, ±inf, NaN).
+
+/** Edge values for float kernels (stored as the nearest float). */
+const EDGE_FLOATS: readonly number[] = [
+  NaN, Infinity, -Infinity, 0, -0, 1e-45, -1e-45, 1e-40, -1e-40, 2 ** -126, -(2 ** -126), 2 ** -25, -(2 ** -25), 1e-8, -1e-8,
+  88.72, 88.7228, 88.73, 89, -87.3, -88.7, -103.9, -103.97, -104, -104.5, 104, -150, 150,
+  0.625, -0.625, 0.6249999, 1, -1, 0.99999994, -0.99999994, 1.0000001, -1.0000001, 3.92, -3.92, 4, -4, 6, -6,
+  9, -9, 9.02, 10, -10, 20, -20, 44, -44, 0.5, -0.5, 1e7, 16777217, 1e30, -1e30, 3.4e38, -3.4e38,
+];
+
+/** n floats: mostly normal·scale, some uniform over ±wide, a share of EDGE_FLOATS. */
+function edgyFloats(rng: Rng, n: number, scale: number, wide = 0, edge = 0.03): Float32Array {
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    a[i] = rng.chance(edge) ? rng.pick(EDGE_FLOATS) : wide > 0 && rng.chance(0.3) ? (rng.next() * 2 - 1) * wide : rng.normal() * scale;
+  }
+  return a;
+}
+
+/** Every tail length for 16, 8 and 4 lanes, then sizes past the thread grains (odd, so chunks end mid-vector). */
+const TAIL_LENGTHS = Array.from({ length: 48 }, (_, i) => i + 1);
+const BIG_LENGTHS = [100_003, 131_072 + 13, 262_147, 4096 * 3 + 7];
+
+function unaryInput(rng: Rng, op: UnaryOp, n: number): Float32Array {
+  switch (op) {
+    case 'exp': case 'sigmoid': case 'tanh': case 'elu': return edgyFloats(rng, n, 20, 110);
+    case 'log': case 'log1p': case 'sqrt': {
+      const a = edgyFloats(rng, n, 3, 1e4);
+      for (let i = 0; i < n; i++) if (rng.chance(0.7)) a[i] = Math.abs(a[i]!); // mostly in the domain
+      return a;
+    }
+    case 'erf': return edgyFloats(rng, n, 2, 6);
+    default: return edgyFloats(rng, n, 3, 100);
+  }
+}
+
+/**
+ * Inputs and reference outputs of the large cases depend only on the seed, so they are made once and
+ * reused by every ISA / thread-count configuration (only the native side runs again).
+ */
+const largeMemo = new Map<string, unknown>();
+function once<T>(key: string, make: () => T): T {
+  if (!largeMemo.has(key)) largeMemo.set(key, make());
+  return largeMemo.get(key) as T;
+}
+
+describe('large', () => {
+  for (const op of UNARY_OPS) {
+    it(`unary ${op} float32: every tail length, n past the grains, edge values, in place`, () => {
+      const seed = seedOf('large-unary', op);
+      const cases = once(`unary ${op}`, () => {
+        const rng = new Rng(seed);
+        return [...TAIL_LENGTHS, ...BIG_LENGTHS].map((n) => {
+          const [alpha, beta] = unaryParams(rng, op, false);
+          const x = unaryInput(rng, op, n + 1);
+          const inPlace = n > 1000 && rng.chance(0.5);
+          const r = new Float32Array(n + 1).fill(7);
+          REF.unary(op, x, r, n, alpha, beta);
+          if (inPlace) r[n] = x[n]!; // the element past n is left alone either way
+          return { n, alpha, beta, x, inPlace, r };
+        });
+      });
+      for (const { n, alpha, beta, x, inPlace, r } of cases) {
+        const ctx = `large unary ${op} seed=${seed} ${describeCase({ n, alpha, beta, inPlace })}`;
+        const o = inPlace ? Float32Array.from(x) : new Float32Array(n + 1).fill(7);
+        NAT.unary(op, inPlace ? o : x, o, n, alpha, beta);
+        expectClose(o, r, UNARY_TOL[op], ctx);
+      }
+    });
+  }
+
+  /** [shape, a strides, b strides, a length, b length] for the broadcast fast paths and strided views. */
+  function binaryLayouts(rng: Rng): [string, number[], number[], number[], number, number][] {
+    const n = rng.pick([100_003, 150_001, 65_536 + 9]);
+    const C = rng.pick([1000, 1001, 17, 16, 8, 3, 4097]);
+    const N = Math.ceil(150_000 / C);
+    const A = 7, B = rng.pick([33, 16, 5]), C3 = Math.ceil(40_000 / (A * B));
+    return [
+      ['contiguous', [n], [1], [1], n, n],
+      ['scalar b', [n], [1], [0], n, 1],
+      ['scalar a', [n], [0], [1], 1, n],
+      ['[N,C] + [C]', [N, C], [C, 1], [0, 1], N * C, C],
+      ['[C] + [N,C]', [N, C], [0, 1], [C, 1], C, N * C],
+      ['[N,C] * [N,1]', [N, C], [C, 1], [1, 0], N * C, N],
+      ['[A,B,C] + [B,1]', [A, B, C3], [B * C3, C3, 1], [0, 1, 0], A * B * C3, B],
+      ['transposed a', [N, C], [1, N], [C, 1], N * C, N * C],
+      ['padded rows', [N, C], [C + 3, 1], [0, 1], N * (C + 3), C],
+    ];
+  }
+
+  const VEC_BINARY: BinaryOp[] = ['add', 'sub', 'mul', 'div', 'maximum', 'minimum'];
+  for (const op of VEC_BINARY) {
+    it(`binary ${op} float32: contiguous, scalar, row/column broadcast, strided, edge values`, () => {
+      const seed = seedOf('large-binary', op);
+      const cases = once(`binary ${op}`, () => {
+        const rng = new Rng(seed);
+        return binaryLayouts(rng).map(([name, shape, as, bs, na, nb]) => {
+          const a = edgyFloats(rng, na, 4, 1e3, 0.02);
+          const b = edgyFloats(rng, nb, 4, 1e3, 0.02);
+          const r = new Float32Array(numel(shape) + 2).fill(7);
+          REF.binary(op, shape, a, 0, as, b, 0, bs, r);
+          return { name, shape, as, bs, a, b, r };
+        });
+      });
+      for (const { name, shape, as, bs, a, b, r } of cases) {
+        const ctx = `large binary ${op} ${name} seed=${seed} ${describeCase({ shape, as, bs })}`;
+        const o = new Float32Array(numel(shape) + 2).fill(7);
+        NAT.binary(op, shape, a, 0, as, b, 0, bs, o);
+        expectClose(o, r, EXACT, ctx);
+      }
+    });
+  }
+
+  for (const dtype of DTYPES) {
+    it(`where ${dtype}: contiguous, broadcast cond/a/b, past the grains, every tail`, () => {
+      const seed = seedOf('large-where', dtype);
+      const cases = once(`where ${dtype}`, () => {
+      const rng = new Rng(seed);
+      const C = rng.pick([1000, 17, 16, 8]);
+      const N = Math.ceil(120_000 / C);
+      const layouts: [Shape, number[], number[], number[], number, number, number][] = [
+        [[N * C], [1], [1], [1], N * C, N * C, N * C],
+        [[N, C], [C, 1], [0, 1], [C, 1], N * C, C, N * C],
+        [[N, C], [C, 1], [1, 0], [0, 0], N * C, N, 1],
+        [[N, C], [1, 0], [C, 1], [0, 1], N, N * C, C],
+        ...TAIL_LENGTHS.map((t): [Shape, number[], number[], number[], number, number, number] => [[t], [1], [1], [0], t, t, 1]),
+      ];
+      return layouts.map(([shape, cs, as, bs, nc, na, nb]) => {
+        const cond = randomArray(rng, 'bool', nc) as Uint8Array;
+        for (let i = 0; i < nc; i++) if (rng.chance(0.1)) cond[i] = rng.int(2, 255); // any nonzero byte is true
+        const a = dtype === 'float32' ? edgyFloats(rng, na, 3) : randomArray(rng, dtype, na);
+        const b = dtype === 'float32' ? edgyFloats(rng, nb, 3) : randomArray(rng, dtype, nb);
+        const o0 = garbage(rng, dtype, numel(shape) + 1);
+        const r = cloneArray(o0);
+        REF.where(shape, cond, 0, cs, a, 0, as, b, 0, bs, r);
+        return { shape, cs, as, bs, cond, a, b, o0, r };
+      });
+      });
+      for (const { shape, cs, as, bs, cond, a, b, o0, r } of cases) {
+        const ctx = `large where ${dtype} seed=${seed} ${describeCase({ shape, cs, as, bs })}`;
+        const o = cloneArray(o0);
+        NAT.where(shape, cond, 0, cs, a, 0, as, b, 0, bs, o);
+        expectClose(o, r, EXACT, ctx);
+      }
+    });
+  }
+
+  /** [outer, size, inner] past the grains: one long row, fewer rows than threads, many rows, middle axes. */
+  const REDUCE_LAYOUTS: [number, number, number][] = [
+    [1, 500_000, 1], [2, 150_001, 1], [3, 100_003, 1], [200, 1000, 1], [97, 1003, 1], [40, 5000, 1], [30_000, 10, 1], [7, 40, 1],
+    [1, 5000, 37], [1, 2000, 300], [4, 1000, 300], [3, 1001, 17], [50, 100, 16], [2, 33, 1000], [1, 3, 100_000],
+  ];
+
+  /** Rows that stress max/min/arg ties and NaN: some all ≤ 0 with ±0, some with a NaN, some all -inf. */
+  function reduceInput(rng: Rng, outer: number, size: number, inner: number): Float32Array {
+    const x = edgyFloats(rng, outer * size * inner, 5, 0, 0.002);
+    for (let o = 0; o < outer; o++) {
+      const kind = rng.int(0, 9);
+      for (let k = 0; k < size; k++) {
+        for (let j = 0; j < inner; j++) {
+          const i = (o * size + k) * inner + j;
+          if (kind === 0) x[i] = rng.pick([0, -0, -1, -2.5]);
+          else if (kind === 1) x[i] = -Math.abs(x[i]!) - 1;
+          else if (kind === 2 && k === size - 1) x[i] = NaN;
+          else if (kind === 3) x[i] = rng.pick([3, 3, 1, -0, 0]);
+          else if (kind === 4 && rng.chance(0.3)) x[i] = -Infinity;
+        }
+      }
+    }
+    return x;
+  }
+
+  for (const op of REDUCE_OPS) {
+    it(`reduce ${op} float32 over long rows and middle axes`, () => {
+      const seed = seedOf('large-reduce');
+      const inputs = once('reduce inputs', () => {
+        const rng = new Rng(seed);
+        return REDUCE_LAYOUTS.map(([outer, size, inner]) => ({ outer, size, inner, x: reduceInput(rng, outer, size, inner) }));
+      });
+      const cases = once(`reduce ${op}`, () =>
+        inputs.map(({ outer, size, inner, x }) => {
+          const r = new Float32Array(outer * inner + 1).fill(7);
+          REF.reduce(op, x, outer, size, inner, r);
+          const bound = new Float64Array(r.length);
+          if (op === 'sum' || op === 'mean') bound.set(sumBound(x, outer, size, inner, op === 'mean'));
+          return { outer, size, inner, x, r, bound };
+        }),
+      );
+      for (const { outer, size, inner, x, r, bound } of cases) {
+        const ctx = `large reduce ${op} seed=${seed} ${describeCase({ outer, size, inner })}`;
+        const o = new Float32Array(outer * inner + 1).fill(7);
+        NAT.reduce(op, x, outer, size, inner, o);
+        expectClose(o, r, op === 'max' || op === 'min' ? EXACT : { rtol: 1e-6, atol: bound }, ctx);
+      }
+    });
+  }
+
+  for (const op of ARG_REDUCE_OPS) {
+    it(`argReduce ${op} float32 over long rows (ties, ±0, NaN) and middle axes`, () => {
+      const seed = seedOf('large-reduce');
+      const inputs = once('reduce inputs', (): { outer: number; size: number; inner: number; x: Float32Array }[] => {
+        throw new Error('made by the reduce cases above');
+      });
+      const cases = once(`argReduce ${op}`, () =>
+        inputs.map(({ outer, size, inner, x }) => {
+          const [rv, ri] = [new Float32Array(outer * inner), new Int32Array(outer * inner)];
+          REF.argReduce(op, x, outer, size, inner, rv, ri);
+          return { outer, size, inner, x, rv, ri };
+        }),
+      );
+      for (const { outer, size, inner, x, rv, ri } of cases) {
+        const ctx = `large argReduce ${op} seed=${seed} ${describeCase({ outer, size, inner })}`;
+        const [ov, oi] = [new Float32Array(outer * inner), new Int32Array(outer * inner)];
+        NAT.argReduce(op, x, outer, size, inner, ov, oi);
+        expectClose(ov, rv, EXACT, `${ctx} (values)`);
+        expectClose(oi, ri, EXACT, `${ctx} (indices)`);
+      }
+    });
+  }
+
+  for (const op of SOFTMAX_OPS) {
+    it(`${op} float32: rows of 10 to 5000, middle axes, NaN/±inf/all -inf rows, huge logits`, () => {
+      const seed = seedOf('large-softmax', op);
+      const cases = once(`softmax ${op}`, () => {
+      const rng = new Rng(seed);
+      const layouts: [number, number, number][] = [
+        [10_000, 10, 1], [3000, 31, 1], [1000, 32, 1], [100, 1000, 1], [97, 1003, 1], [30, 5000, 1], [1, 200_003, 1],
+        [3, 1000, 300], [2, 10, 1000], [5, 500, 17], [1, 4, 70_000], [40, 64, 3],
+      ];
+      return layouts.map(([outer, size, inner]) => {
+        const scale = rng.pick([1, 10, 100]);
+        const x = edgyFloats(rng, outer * size * inner, scale, 0, 0.0005);
+        for (let o = 0; o < outer; o++) {
+          const kind = rng.int(0, 7);
+          const j = rng.int(0, inner - 1);
+          for (let k = 0; k < size; k++) {
+            const i = (o * size + k) * inner + j;
+            if (kind === 0) x[i] = -Infinity;
+            else if (kind === 1 && rng.chance(0.5)) x[i] = -Infinity;
+            else if (kind === 2) x[i] = x[i]! * 1e3 - 3e4; // logits far apart: most e^(x - max) underflow
+          }
+        }
+        const r = new Float32Array(outer * size * inner + 1).fill(7);
+        REF.softmax(op, x, outer, size, inner, r);
+        return { outer, size, inner, scale, x, r };
+      });
+      });
+      for (const { outer, size, inner, scale, x, r } of cases) {
+        const ctx = `large ${op} seed=${seed} ${describeCase({ outer, size, inner, scale })}`;
+        const o = new Float32Array(outer * size * inner + 1).fill(7);
+        NAT.softmax(op, x, outer, size, inner, o);
+        expectClose(o, r, op === 'softmax' ? { rtol: 1e-5, atol: FLOOR } : { rtol: 1e-5, atol: 1e-6 }, ctx);
+      }
+    });
+  }
+});
+
 // ---- coverage --------------------------------------------------------------------------------------------
 
 describe('coverage', () => {
