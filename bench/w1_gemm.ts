@@ -1,12 +1,12 @@
 // W1 (../shared/bench/WORKLOADS.md): SGEMM GFLOPS (2MKN / s) on the standard shapes through the public
-// matmul (transposed operands as .t() views), at 1 thread and at all threads, beside OpenBLAS
+// matmul(a, b, { out: c }) (transposed operands as .t() views), at 1 thread and at all threads, beside OpenBLAS
 // cblas_sgemm measured in the same run, and as a fraction of the W0 peak.
 //
 // The machine is shared and noisy, so the two sides are interleaved: for each shape and thread count,
 // ROUNDS rounds of (nodegrad samples, OpenBLAS samples), alternating which goes first; the medians
 // are over the samples of all rounds.
 
-import { getNumThreads, manualSeed, matmul, noGrad, rand, setNumThreads, type Tensor } from '../src/index.js';
+import { getNumThreads, manualSeed, matmul, noGrad, rand, setNumThreads, zeros, type Tensor } from '../src/index.js';
 import { fmt, fmtPct, fmtRange, sampleCalls, stats, table, type BenchContext, type SamplePolicy, type Timing } from './lib.js';
 import { buildOpenblas, measureOpenblas, type OpenblasHarness } from './openblas.js';
 import { peakAt, type W0Result } from './w0_peak.js';
@@ -76,12 +76,17 @@ function side(flops: number, samples: number[], inner: number[]): SideResult {
   return { ms: stats(samples), gflops: stats(samples.map((ms) => flops / ms / 1e6)), samples, inner };
 }
 
-/** A sampler of nodegrad's matmul on one shape; operands are made once, outside the timing. */
+/**
+ * A sampler of nodegrad's matmul on one shape; operands and the output are made once, outside the
+ * timing: matmul(a, b, { out: c }) does what cblas_sgemm does (write an existing C), so the ratio
+ * compares kernels. (A new output per call adds the first-touch page faults of fresh memory: see README.)
+ */
 export function nodegradGemm(s: GemmShape): (policy: SamplePolicy, warmup: number, estimateMs?: number) => ReturnType<typeof sampleCalls> {
   const a: Tensor = s.layout === 'TN' ? rand(s.K, s.M).t() : rand(s.M, s.K);
   const b: Tensor = s.layout === 'NT' ? rand(s.N, s.K).t() : rand(s.K, s.N);
+  const c: Tensor = zeros(s.M, s.N);
   const call = (): void => {
-    matmul(a, b);
+    matmul(a, b, { out: c });
   };
   return (policy, warmup, estimateMs) => noGrad(() => sampleCalls(call, policy, warmup, estimateMs));
 }
@@ -166,7 +171,7 @@ export function runW1(ctx: BenchContext, w0: W0Result | undefined): W1Result {
     : { status: 'missing', reason: harness.reason };
   const peakIsa = w0?.status === 'ok' ? w0.peaks[0]?.isa ?? '?' : null;
   table(
-    `W1 SGEMM C = op(A)·op(B), fp32 row-major, GFLOPS = 2MKN/s, median (min-max) of ${rounds} interleaved rounds`,
+    `W1 SGEMM C = op(A)·op(B) (nodegrad: matmul(a, b, { out: c })), fp32 row-major, GFLOPS = 2MKN/s, median (min-max) of ${rounds} interleaved rounds`,
     ['shape', 'MxKxN', 'threads', 'nodegrad GFLOPS', 'OpenBLAS GFLOPS', 'nodegrad/OpenBLAS', peakIsa ? `% W0 peak (${peakIsa})` : '% W0 peak'],
     rows.map((r) => [
       r.shape, `${r.M}x${r.K}x${r.N}`, r.threads, fmtRange(r.nodegrad.gflops),

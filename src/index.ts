@@ -32,7 +32,7 @@ export {
   sum, mean, amax, amin, max, min, argmax, argmin, variance as var, std, logsumexp, softmax, logSoftmax,
   type ReduceOptions, type VarOptions, type ValuesIndices,
 } from './ops/reduce.js';
-export { matmul, mm, bmm, linear } from './ops/linalg.js';
+export { matmul, mm, bmm, linear, type MatmulOptions } from './ops/linalg.js';
 export {
   reshape, flatten, permute, transpose, t, squeeze, unsqueeze, expand, narrow, select, index, slice, cat, stack,
   split, chunk, contiguous, clone, detach, cast, type IndexItem, type Slice,

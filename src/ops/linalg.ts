@@ -1,15 +1,16 @@
 // Linear algebra: matmul with PyTorch's 1-D/2-D/batched/broadcast rules, mm, bmm, linear.
 // The primitive is matmul on >= 2-D operands; transposed views reach the GEMM kernel as trans flags
-// (no copy), and a batch of rows against one matrix folds into a single GEMM.
+// (no copy), and a batch of rows against one matrix folds into a single GEMM. `out=` (PyTorch's
+// keyword) writes the product into an existing tensor: no allocation, no graph.
 
 import { kernelsFor } from '../backend/backend.js';
 import { isFloat, promoteTypes, type DType } from '../core/dtype.js';
-import { DTypeError, ShapeError } from '../core/errors.js';
-import { broadcastShapes, broadcastStrides, numel } from '../core/shape.js';
-import { record } from '../engine.js';
+import { ArgumentError, DTypeError, ShapeError } from '../core/errors.js';
+import { broadcastShapes, broadcastStrides, numel, shapesEqual } from '../core/shape.js';
+import { isGradEnabled, noGrad, record } from '../engine.js';
 import type { Tensor } from '../tensor.js';
 import { assertTensor, empty } from './helpers.js';
-import { cast, contiguous, detach, expand, reshape, squeeze, unsqueeze, t as transpose2d } from './layout.js';
+import { assertInplaceAllowed, cast, contiguous, detach, expand, reshape, squeeze, unsqueeze, writeInto, t as transpose2d } from './layout.js';
 import { add } from './elementwise.js';
 
 /** How a GEMM sees a matrix operand: transposed or not, leading dim, offset, batch stride. */
@@ -64,8 +65,17 @@ function gemmOperand(x: Tensor, batchShape: readonly number[]): GemmOperand {
   return { data: x, trans, ld, batchStride };
 }
 
-/** The matmul primitive on operands with >= 2 dims and broadcastable batch dims. */
-function matmulND(a: Tensor, b: Tensor): Tensor {
+/** Where a product goes instead of a new tensor: contiguous memory of the result's size, not shared with an operand. */
+interface Dest {
+  data: Float32Array | Float64Array;
+  offset: number;
+}
+
+/**
+ * The matmul primitive on operands with >= 2 dims and broadcastable batch dims. With `dest`, the product
+ * is written there (row-major, the result's shape) and the returned tensor is not recorded.
+ */
+function matmulND(a: Tensor, b: Tensor, dest?: Dest): Tensor {
   const M = a.shape[a.ndim - 2]!;
   const K = a.shape[a.ndim - 1]!;
   const K2 = b.shape[b.ndim - 2]!;
@@ -75,15 +85,18 @@ function matmulND(a: Tensor, b: Tensor): Tensor {
   }
   const batchShape = broadcastShapes('matmul', { input: a.shape.slice(0, -2), other: b.shape.slice(0, -2) });
   const batch = numel(batchShape);
-  const out = empty([...batchShape, M, N], a.dtype);
-  if (out.numel() > 0) {
+  const out = empty(dest ? [0] : [...batchShape, M, N], a.dtype);
+  const C = dest ? dest.data : out.storage.data;
+  const offC = dest ? dest.offset : 0;
+  if (batch * M * N > 0) {
     if (K === 0) {
-      // Empty inner dim: the product is all zeros (out is already zeroed).
+      // Empty inner dim: the product is all zeros (a new out is already zeroed).
+      if (dest) dest.data.fill(0, offC, offC + batch * M * N);
     } else if (b.ndim === 2 && a.ndim > 2 && a.isContiguous()) {
       // [..., M, K] @ [K, N]: one GEMM over all rows.
       const B = gemmOperand(b, []);
       kernelsFor(a.dtype).gemm(1, false, B.trans, batch * M, N, K, 1, a.storage.data as Float32Array, a.offset, 0, K,
-        B.data.storage.data as Float32Array, B.data.offset, 0, B.ld, 0, out.storage.data as Float32Array, 0, 0, N);
+        B.data.storage.data as Float32Array, B.data.offset, 0, B.ld, 0, C as Float32Array, offC, 0, N);
     } else {
       const ea = a.ndim - 2 === batchShape.length ? a : viewExpanded(a, [...batchShape, M, K]);
       const eb = b.ndim - 2 === batchShape.length ? b : viewExpanded(b, [...batchShape, K, N]);
@@ -92,9 +105,10 @@ function matmulND(a: Tensor, b: Tensor): Tensor {
       kernelsFor(a.dtype).gemm(batch, A.trans, B.trans, M, N, K, 1,
         A.data.storage.data as Float32Array, A.data.offset, A.batchStride, A.ld,
         B.data.storage.data as Float32Array, B.data.offset, B.batchStride, B.ld,
-        0, out.storage.data as Float32Array, 0, M * N, N);
+        0, C as Float32Array, offC, M * N, N);
     }
   }
+  if (dest) return out;
   return record('matmul', [a, b], out, {});
 }
 
@@ -120,39 +134,91 @@ function floatPair(op: string, a: Tensor, b: Tensor): [Tensor, Tensor] {
   return [cast(a, d), cast(b, d)];
 }
 
-/**
- * Matrix product with PyTorch's rules: 1-D·1-D is a dot product, a 1-D operand is promoted to a
- * matrix and the added dim removed, batch dims broadcast.
- */
-export function matmul<D extends DType>(input: Tensor<D>, other: Tensor): Tensor<D> {
-  const [a, b] = floatPair('matmul', input, other);
+/** Shape of matmul(a, b) under PyTorch's rules (1-D operands promoted then squeezed); throws on a mismatch. */
+function matmulShape(a: Tensor, b: Tensor): number[] {
   if (a.ndim === 0 || b.ndim === 0) {
     throw new ShapeError('matmul', 'input and other', 'must both have at least 1 dim', { input: a.shape, other: b.shape });
   }
   if (a.ndim === 1 && b.ndim === 1) {
     if (a.shape[0] !== b.shape[0]) throw new ShapeError('matmul', 'input and other', `must have the same length for a dot product: ${a.shape[0]} vs ${b.shape[0]}`, { input: a.shape, other: b.shape });
-    return reshape(matmulND(unsqueeze(a, 0), unsqueeze(b, 1)), []) as Tensor<D>;
+    return [];
   }
-  if (a.ndim === 1) return squeeze(matmulND(unsqueeze(a, 0), b), -2) as Tensor<D>;
-  if (b.ndim === 1) return squeeze(matmulND(a, unsqueeze(b, 1)), -1) as Tensor<D>;
-  return matmulND(a, b) as Tensor<D>;
+  const K = a.shape[a.ndim - 1]!;
+  const K2 = b.ndim === 1 ? b.shape[0]! : b.shape[b.ndim - 2]!;
+  if (K !== K2) {
+    throw new ShapeError('matmul', 'input and other', `have incompatible inner dims: ${K} vs ${K2}`, { input: a.shape, other: b.shape });
+  }
+  const batch = broadcastShapes('matmul', { input: a.shape.slice(0, Math.max(a.ndim - 2, 0)), other: b.shape.slice(0, Math.max(b.ndim - 2, 0)) });
+  if (a.ndim === 1) return [...batch, b.shape[b.ndim - 1]!];
+  if (b.ndim === 1) return [...batch, a.shape[a.ndim - 2]!];
+  return [...batch, a.shape[a.ndim - 2]!, b.shape[b.ndim - 1]!];
 }
 
+/** matmul of float operands of the same dtype. */
+function matmulAny(a: Tensor, b: Tensor): Tensor {
+  matmulShape(a, b);
+  if (a.ndim === 1 && b.ndim === 1) return reshape(matmulND(unsqueeze(a, 0), unsqueeze(b, 1)), []);
+  if (a.ndim === 1) return squeeze(matmulND(unsqueeze(a, 0), b), -2);
+  if (b.ndim === 1) return squeeze(matmulND(a, unsqueeze(b, 1)), -1);
+  return matmulND(a, b);
+}
+
+/** Options of matmul / mm / bmm: `out` receives the product (PyTorch's out= keyword). */
+export interface MatmulOptions {
+  /**
+   * An existing tensor of exactly the result's shape and dtype to write the product into; it is
+   * returned. Allocates nothing when it is contiguous and shares no memory with the operands. Like
+   * PyTorch, not differentiable: refused while grad mode is on and an operand requires grad.
+   */
+  out?: Tensor | null;
+}
+
+/**
+ * Matrix product with PyTorch's rules: 1-D·1-D is a dot product, a 1-D operand is promoted to a
+ * matrix and the added dim removed, batch dims broadcast.
+ */
+export function matmul<D extends DType>(input: Tensor<D>, other: Tensor, options?: MatmulOptions): Tensor<D> {
+  const [a, b] = floatPair('matmul', input, other);
+  const out = options?.out;
+  if (out === undefined || out === null) return matmulAny(a, b) as Tensor<D>;
+  return matmulOut('matmul', a, b, out) as Tensor<D>;
+}
+
+function matmulOut(op: string, a: Tensor, b: Tensor, out: Tensor): Tensor {
+  assertTensor(op, 'out', out);
+  const shape = matmulShape(a, b);
+  if (isGradEnabled() && (a.requiresGrad || b.requiresGrad)) {
+    throw new ArgumentError(op, 'out', "cannot be used while an operand requires grad: functions with out= don't support automatic differentiation (run under noGrad() or detach the operands)");
+  }
+  if (out.dtype !== a.dtype) throw new DTypeError(op, 'out', `must have the result dtype ${a.dtype}, got ${out.dtype}`);
+  if (!shapesEqual(out.shape, shape)) {
+    throw new ShapeError(op, 'out', `must have the result shape [${shape.join(', ')}]`, { input: a.shape, other: b.shape, out: out.shape });
+  }
+  assertInplaceAllowed(op, out);
+  if (out.isContiguous() && out.storage !== a.storage && out.storage !== b.storage) {
+    // The 1-D promotions only add size-1 dims, so the row-major product has out's layout.
+    matmulND(a.ndim === 1 ? unsqueeze(a, 0) : a, b.ndim === 1 ? unsqueeze(b, 1) : b, { data: out.storage.data as Float32Array, offset: out.offset });
+    out.storage.version++;
+  } else {
+    writeInto(op, out, noGrad(() => matmulAny(a, b)));
+  }
+  return out;
+}
 /** 2-D matrix product only. */
-export function mm<D extends DType>(input: Tensor<D>, other: Tensor): Tensor<D> {
+export function mm<D extends DType>(input: Tensor<D>, other: Tensor, options?: MatmulOptions): Tensor<D> {
   assertTensor('mm', 'input', input);
   assertTensor('mm', 'other', other);
   if (input.ndim !== 2 || other.ndim !== 2) throw new ShapeError('mm', 'input and other', 'must both be 2-D', { input: input.shape, other: other.shape });
-  return matmul(input, other);
+  return matmul(input, other, options);
 }
 
 /** Batched 3-D matrix product without broadcasting. */
-export function bmm<D extends DType>(input: Tensor<D>, other: Tensor): Tensor<D> {
+export function bmm<D extends DType>(input: Tensor<D>, other: Tensor, options?: MatmulOptions): Tensor<D> {
   assertTensor('bmm', 'input', input);
   assertTensor('bmm', 'other', other);
   if (input.ndim !== 3 || other.ndim !== 3) throw new ShapeError('bmm', 'input and other', 'must both be 3-D', { input: input.shape, other: other.shape });
   if (input.shape[0] !== other.shape[0]) throw new ShapeError('bmm', 'input and other', 'must have the same batch size', { input: input.shape, other: other.shape });
-  return matmul(input, other);
+  return matmul(input, other, options);
 }
 
 /** y = x·Wᵀ + b with weight [out, in] and optional bias [out] (PyTorch's F.linear). */
