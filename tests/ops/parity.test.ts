@@ -394,13 +394,14 @@ function matrixLength(offset: number, batch: number, stride: number, rows: numbe
 }
 
 function gemmCase(rng: Rng): GemmCase {
-  // Sizes around the micro-tile (4x16) and cache blocks (MC 64, KC 256, NC 1024) of the native GEMM.
+  // Sizes around the micro-tiles (4x8 .. 12x32) and cache blocks (KC 256/384, NC 480, MC 3072) of the native GEMM.
   const dim = (): number => rng.pick([0, 1, 1, 2, 3, 4, 5, 7, 13, 16, 17, 20, 31, 33, 47, 64, 65, 70]);
   const batch = rng.pick([0, 1, 1, 1, 2, 3]);
   let M = dim();
   let N = dim();
-  let K = rng.chance(0.1) ? rng.pick([255, 256, 257, 300]) : dim();
-  if (rng.chance(0.04)) [M, N, K] = [rng.pick([1, 2]), rng.pick([1025, 1030]), rng.pick([1, 3])]; // crosses NC
+  let K = rng.chance(0.1) ? rng.pick([255, 256, 257, 300, 383, 384, 385, 769]) : dim();
+  if (rng.chance(0.04)) [M, N, K] = [rng.pick([1, 2, 13]), rng.pick([479, 481, 500, 961, 1025]), rng.pick([1, 3, 17])]; // crosses NC
+  else if (rng.chance(0.03)) [M, N, K] = [rng.pick([3071, 3073, 3100]), rng.pick([2, 17, 33]), rng.pick([1, 2])]; // crosses MC
   while (batch * M * N * K > 400_000) M = Math.max(1, M >> 1);
   const transA = rng.chance(0.5);
   const transB = rng.chance(0.5);

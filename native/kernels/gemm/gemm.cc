@@ -1,5 +1,5 @@
-// SGEMM driver, BLIS style: loops jc (NC) → pc (KC) → pack B panel → ic (MC) → pack A block → jr (NR)
-// → ir (MR) around this ISA's register-blocked micro-kernel (ukr.h). Transposes and leading dims are
+// SGEMM driver, BLIS style: loops ic (MC) → pc (KC) → pack A panel → jc (NC) → pack B block → ir (MR)
+// → jr (NR) around this ISA's register-blocked micro-kernel (ukr.h). Transposes and leading dims are
 // absorbed by packing (pack.cc); small problems skip packing (sup kernel on the operands in place,
 // GEMV kernels for M = 1 or N = 1, gemv.cc). Threads split the C matrix into a grid of JC × IC
 // rectangles, each packing its own panels in its own scratch; never the K loop.
@@ -57,9 +57,12 @@ inline int64_t balanced_step(int64_t extent, int64_t cap, int64_t unit) {
 }
 
 /**
- * C[i0:i1, j0:j1] of one GEMM through the packed path (single thread). beta is applied by the first
- * K block only. The packed B panel may come pre-packed (`bpre`, every (jc, pc) panel of the whole B
- * back to back, see prepack_b) when a batch shares B.
+ * C[i0:i1, j0:j1] of one GEMM through the packed path (single thread), with BLIS's roles for a
+ * row-major C (BLIS computes it as the transpose): an MC-row panel of A is packed once per K block
+ * (kept in L3); for each NC-column block of B, packed into L2, the micro-kernel keeps one MR-row A
+ * micro-panel in L1 and walks across the B block one NR-wide micro-panel at a time (streamed from
+ * L2). The narrow panel (MR·KC) is the one that stays in L1, so KC can be deep (fewer passes over C)
+ * without overflowing L1. beta is applied by the first K block only.
  */
 void gemm_packed(const Gemm& g, int64_t i0, int64_t i1, int64_t j0, int64_t j1) {
   const int64_t kcs = kc_step(g.K);
@@ -68,25 +71,25 @@ void gemm_packed(const Gemm& g, int64_t i0, int64_t i1, int64_t j0, int64_t j1) 
   float* abuf = static_cast<float*>(scratch(kSlotA, static_cast<size_t>(mcs * kcs) * sizeof(float)));
   float* bbuf = static_cast<float*>(scratch(kSlotB, static_cast<size_t>(ncs * kcs) * sizeof(float)));
   if (!abuf || !bbuf) return;  // out of memory: nothing sensible to do in a kernel
-  for (int64_t jc = j0; jc < j1; jc += ncs) {
-    const int64_t nc = min_of(ncs, j1 - jc);
+  for (int64_t ic = i0; ic < i1; ic += mcs) {
+    const int64_t mc = min_of(mcs, i1 - ic);
     for (int64_t pc = 0; pc < g.K; pc += kcs) {
       const int64_t kc = min_of(kcs, g.K - pc);
       const float beta = pc == 0 ? g.beta : 1.0f;
-      pack_b(g.B, g.rs_b, g.cs_b, pc, kc, jc, nc, bbuf);
-      for (int64_t ic = i0; ic < i1; ic += mcs) {
-        const int64_t mc = min_of(mcs, i1 - ic);
-        pack_a(g.A, g.rs_a, g.cs_a, ic, mc, pc, kc, abuf);
-        for (int64_t jr = 0; jr < nc; jr += NR) {
-          const int64_t nr = min_of(NR, nc - jr);
-          const float* bp = bbuf + jr * kc;
-          for (int64_t ir = 0; ir < mc; ir += MR) {
-            const int64_t mr = min_of(MR, mc - ir);
-            const float* ap = abuf + ir * kc;
-            // Next micro-panels (prefetch hints): the next A panel, or the first one with the next B.
-            const bool last_i = ir + MR >= mc;
+      pack_a(g.A, g.rs_a, g.cs_a, ic, mc, pc, kc, abuf);
+      for (int64_t jc = j0; jc < j1; jc += ncs) {
+        const int64_t nc = min_of(ncs, j1 - jc);
+        pack_b(g.B, g.rs_b, g.cs_b, pc, kc, jc, nc, bbuf);
+        for (int64_t ir = 0; ir < mc; ir += MR) {
+          const int64_t mr = min_of(MR, mc - ir);
+          const float* ap = abuf + ir * kc;
+          for (int64_t jr = 0; jr < nc; jr += NR) {
+            const int64_t nr = min_of(NR, nc - jr);
+            const float* bp = bbuf + jr * kc;
+            // Next micro-panels (prefetch hints): the next B panel, or the next A panel with the first B.
+            const bool last_j = jr + NR >= nc;
             NG_SGEMM_UKR(kc, g.alpha, ap, bp, beta, g.C + (ic + ir) * g.ldc + jc + jr, g.ldc, mr, nr,
-                         last_i ? abuf : ap + MR * kc, last_i ? bp + NR * kc : bp);
+                         last_j ? ap + MR * kc : ap, last_j ? bbuf : bp + NR * kc);
           }
         }
       }

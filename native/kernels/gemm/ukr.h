@@ -28,12 +28,13 @@
 NG_BEGIN_ISA
 
 /**
- * Cache blocking of the five loops (BLIS names; all sizes in elements):
- *   MR×NR  register tile of the micro-kernel (C rows × C columns);
- *   KC     depth of one packed A micro-panel (MR×KC) and B micro-panel (KC×NR): the B micro-panel
- *          stays in L1 while the micro-kernel walks down an MC-row block of A;
- *   MC     rows of the packed A block (MC×KC, kept in L2), a multiple of MR;
- *   NC     columns of the packed B panel (KC×NC, kept in L3), a multiple of NR.
+ * Cache blocking of the five loops (all sizes in elements; BLIS's roles for a row-major C, which BLIS
+ * computes as its transpose, so its A is our B):
+ *   MR×NR  register tile of the micro-kernel (C rows × C columns; NR is the vector dimension);
+ *   KC     depth of one packed A micro-panel (MR×KC) and B micro-panel (KC×NR): the narrow A
+ *          micro-panel stays in L1 while the micro-kernel walks across an NC-column block of B;
+ *   NC     columns of the packed B block (KC×NC, kept in L2), a multiple of NR;
+ *   MC     rows of the packed A panel (MC×KC, kept in L3), a multiple of MR.
  */
 struct GemmBlocking {
   int64_t MR, NR, MC, KC, NC;
@@ -66,8 +67,10 @@ void sgemm_ukr_avx512_12x32(int64_t kc, float alpha, const float* a, const float
                             int64_t m, int64_t n, const float* a_next, const float* b_next);
 void sgemm_sup_avx512_12x32(int64_t kc, float alpha, const float* a, int64_t rs_a, int64_t cs_a, const float* b, int64_t rs_b,
                             float beta, float* c, int64_t ldc, int64_t m, int64_t n);
-// L1d 32-48 KB: B micro-panel 256×32×4 = 32 KB; A block 12·40 rows × 256 = 480 KB of a 1-2 MB L2.
-constexpr GemmBlocking kGemmBlocking = {12, 32, 480, 256, 4096};
+// A micro-panel 12×384×4 = 18 KB of a 32-48 KB L1d (a B micro-panel, 48 KB, streams past it); B block
+// 384×480×4 = 720 KB of a 1-2 MB L2; A panel 3072×384×4 = 4.5 MB in L3 (measured: tests in the note of
+// issue 3; BLIS skx uses the same KC 384 / 480 / 3072 for its 32×12 kernel).
+constexpr GemmBlocking kGemmBlocking = {12, 32, 3072, 384, 480};
 #define NG_SGEMM_UKR sgemm_ukr_avx512_12x32
 #define NG_SGEMM_SUP sgemm_sup_avx512_12x32
 #elif defined(NG_GEMM_UKR_AVX2)
@@ -75,8 +78,8 @@ void sgemm_ukr_avx2_6x16(int64_t kc, float alpha, const float* a, const float* b
                          int64_t m, int64_t n, const float* a_next, const float* b_next);
 void sgemm_sup_avx2_6x16(int64_t kc, float alpha, const float* a, int64_t rs_a, int64_t cs_a, const float* b, int64_t rs_b,
                          float beta, float* c, int64_t ldc, int64_t m, int64_t n);
-// BLIS haswell: MC 168, KC 256, NC 4080 for a 256 KB L2; we assume a larger L2 (1-2 MB) for MC.
-constexpr GemmBlocking kGemmBlocking = {6, 16, 288, 256, 4096};
+// A micro-panel 6×256×4 = 6 KB in L1; B block 256×480×4 = 480 KB in L2 (BLIS haswell: KC 256).
+constexpr GemmBlocking kGemmBlocking = {6, 16, 3072, 256, 480};
 #define NG_SGEMM_UKR sgemm_ukr_avx2_6x16
 #define NG_SGEMM_SUP sgemm_sup_avx2_6x16
 #elif defined(NG_GEMM_UKR_NEON)
@@ -84,8 +87,8 @@ void sgemm_ukr_neon_8x12(int64_t kc, float alpha, const float* a, const float* b
                          int64_t m, int64_t n, const float* a_next, const float* b_next);
 void sgemm_sup_neon_8x12(int64_t kc, float alpha, const float* a, int64_t rs_a, int64_t cs_a, const float* b, int64_t rs_b,
                          float beta, float* c, int64_t ldc, int64_t m, int64_t n);
-// Typical arm64 cores: 64 KB L1d, 1 MB+ L2.
-constexpr GemmBlocking kGemmBlocking = {8, 12, 240, 256, 4092};
+// Typical arm64 cores: 64 KB L1d, 1 MB+ L2: B block 256×480×4 = 480 KB.
+constexpr GemmBlocking kGemmBlocking = {8, 12, 3072, 256, 480};
 #define NG_SGEMM_UKR sgemm_ukr_neon_8x12
 #define NG_SGEMM_SUP sgemm_sup_neon_8x12
 #else
@@ -93,7 +96,7 @@ void sgemm_ukr_ref_4x8(int64_t kc, float alpha, const float* a, const float* b, 
                        int64_t m, int64_t n, const float* a_next, const float* b_next);
 void sgemm_sup_ref_4x8(int64_t kc, float alpha, const float* a, int64_t rs_a, int64_t cs_a, const float* b, int64_t rs_b,
                        float beta, float* c, int64_t ldc, int64_t m, int64_t n);
-constexpr GemmBlocking kGemmBlocking = {4, 8, 128, 256, 4096};
+constexpr GemmBlocking kGemmBlocking = {4, 8, 3072, 256, 480};
 #define NG_SGEMM_UKR sgemm_ukr_ref_4x8
 #define NG_SGEMM_SUP sgemm_sup_ref_4x8
 #endif
