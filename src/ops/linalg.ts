@@ -83,6 +83,23 @@ function matmulND(a: Tensor, b: Tensor, dest?: Dest): Tensor {
   if (K !== K2) {
     throw new ShapeError('matmul', 'input and other', `have incompatible inner dims: ${K} vs ${K2}`, { input: a.shape, other: b.shape });
   }
+  if (a.ndim === 2 && b.ndim === 2) {
+    // Plain matrices (most calls: linear layers and their gradients): no batch machinery.
+    const out = empty(dest ? [0] : [M, N], a.dtype);
+    if (M * N > 0) {
+      const C = dest ? dest.data : out.storage.data;
+      const offC = dest ? dest.offset : 0;
+      if (K === 0) {
+        if (dest) dest.data.fill(0, offC, offC + M * N);
+      } else {
+        const A = gemmOperand(a, []);
+        const B = gemmOperand(b, []);
+        kernelsFor(a.dtype).gemm(1, A.trans, B.trans, M, N, K, 1, A.data.storage.data as Float32Array, A.data.offset, 0, A.ld,
+          B.data.storage.data as Float32Array, B.data.offset, 0, B.ld, 0, C as Float32Array, offC, 0, N);
+      }
+    }
+    return dest ? out : record('matmul', [a, b], out, {});
+  }
   const batchShape = broadcastShapes('matmul', { input: a.shape.slice(0, -2), other: b.shape.slice(0, -2) });
   const batch = numel(batchShape);
   const out = empty(dest ? [0] : [...batchShape, M, N], a.dtype);

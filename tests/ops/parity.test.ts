@@ -472,6 +472,8 @@ describe('gemm', () => {
     const named: Partial<GemmCase>[] = [
       { M: 1, N: 1, K: 1 }, { M: 1, N: 33, K: 17 }, { M: 33, N: 1, K: 17 }, { M: 17, N: 13, K: 0, beta: 0.5 }, { M: 4, N: 16, K: 256 },
       { M: 5, N: 17, K: 257, transA: true, transB: true }, { batch: 3, M: 7, N: 5, K: 3, strideA: 0, strideB: 0 },
+      // Past the threading grain: the unpacked path split over threads, then the packed one (edge tiles in both).
+      { M: 150, N: 149, K: 151 }, { M: 151, N: 150, K: 150, transA: true, transB: true }, { M: 203, N: 301, K: 100, transB: true, beta: 0.5 },
     ];
     named.forEach((p, c) => {
       const seed = seedOf('gemm-named', c);

@@ -35,8 +35,16 @@ constexpr int kSlotB = 1;
 
 /** Work below this (2·M·N·K) runs on one thread: a fork/join costs a few microseconds. */
 constexpr double kGrainFlops = 3.0e6;
-/** Problems with M·N·K at most this (and not GEMV) take the unpacked "sup" path. */
-constexpr double kSupMaxMNK = 48.0 * 48.0 * 48.0;
+/**
+ * Problems with M·N·K at most this (and not GEMV) take the unpacked "sup" path: while A, B and C fit
+ * in L2 together, packing costs more than it saves (AVX-512, 1 thread: 64³ 138 vs 105 GFLOPS,
+ * 128³ 151 vs 138, 128×256×128 167 vs 154; from 256³ packing wins, 175 vs 162).
+ */
+#if defined(NG_GEMM_TUNING)
+const double kSupMaxMNK = getenv("NG_SUP") ? atof(getenv("NG_SUP")) : 4.5e6;
+#else
+constexpr double kSupMaxMNK = 4.5e6;
+#endif
 
 inline int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 inline int64_t round_up(int64_t a, int64_t b) { return ceil_div(a, b) * b; }
@@ -233,7 +241,7 @@ void gemm_one(const Gemm& g) {
   const Path path = choose_path(g);
   const double flops = 2.0 * static_cast<double>(g.M) * static_cast<double>(g.N) * static_cast<double>(g.K);
   int nth = num_threads();
-  if (path == Path::kScale || path == Path::kSup || flops < 2 * kGrainFlops) nth = 1;
+  if (path == Path::kScale || flops < 2 * kGrainFlops) nth = 1;
   const int64_t by_work = static_cast<int64_t>(flops / kGrainFlops);
   if (nth > by_work) nth = static_cast<int>(by_work < 1 ? 1 : by_work);
   if (nth <= 1) {
