@@ -33,6 +33,12 @@ export type Rule<K extends PrimitiveName> = (ctx: RuleContext<K>) => readonly Th
 const unb = (g: Tensor, c: RuleContext<PrimitiveName>, i: number): Tensor => R.sumToShape(g, c.inputShape(i));
 const zerosOf = (c: RuleContext<PrimitiveName>, i: number): Tensor => zeros(c.inputShape(i) as number[], { dtype: c.inputDtype(i) });
 
+/** A >= 2-D tensor stored column-major in its last two dims (a transposed view of a contiguous matrix). */
+function columnMajor(x: Tensor): boolean {
+  const r = x.ndim;
+  return r >= 2 && x.strides[r - 2] === 1 && x.shape[r - 2]! > 1 && x.shape[r - 1]! > 1 && x.strides[r - 1]! >= x.shape[r - 2]!;
+}
+
 function inversePermutation(dims: readonly number[]): number[] {
   const inv = new Array<number>(dims.length);
   dims.forEach((d, i) => (inv[d] = i));
@@ -132,9 +138,20 @@ export const derivatives: { [K in PrimitiveName]: Rule<K> } = {
   }],
   logSoftmax: (c) => [() => E.sub(c.grad, E.mul(E.exp(c.result()), R.sum(c.grad, c.attrs.dim, { keepdim: true })))],
 
+  // Each gradient is made in its input's layout: for a transposed view (linear's weight.t()) the
+  // product is computed transposed, so the view's backward hands a contiguous tensor to the weight
+  // (else accumulating it would be a strided transpose-copy costing as much as the GEMM).
   matmul: (c) => [
-    () => unb(matmul(c.grad, L.transpose(c.input(1), -1, -2)), c, 0),
-    () => unb(matmul(L.transpose(c.input(0), -1, -2), c.grad), c, 1),
+    () => {
+      const [a, b] = [c.input(0), c.input(1)];
+      const tr = (x: Tensor): Tensor => L.transpose(x, -1, -2);
+      return unb(columnMajor(a) ? tr(matmul(b, tr(c.grad))) : matmul(c.grad, tr(b)), c, 0);
+    },
+    () => {
+      const [a, b] = [c.input(0), c.input(1)];
+      const tr = (x: Tensor): Tensor => L.transpose(x, -1, -2);
+      return unb(columnMajor(b) ? tr(matmul(tr(c.grad), a)) : matmul(tr(a), c.grad), c, 1);
+    },
   ],
 
   reshape: (c) => [() => L.reshape(c.grad, c.inputShape(0) as number[])],

@@ -464,6 +464,9 @@ const linalgOps: OpInfo[] = [
       { desc: 'transposed inputs', ...plain(m.randn([2, 3], { layout: 'transposed' }), m.randn([3, 4], { layout: 'transposed' })) },
       { desc: 'strided inputs', ...plain(m.randn([2, 3], { layout: 'strided' }), m.randn([3, 2], { layout: 'strided' })) },
       { desc: 'transposed batched', ...plain(m.randn([2, 2, 3], { layout: 'transposed' }), m.randn([2, 3, 2])) },
+      // Transposed 2-D operand against a batch: its gradient is made transposed, then summed over the batch.
+      { desc: 'batch · transposed 2-D', ...plain(m.randn([3, 2, 3]), m.randn([3, 2], { layout: 'transposed' })) },
+      { desc: 'transposed 2-D · batch', ...plain(m.randn([2, 3], { layout: 'transposed' }), m.randn([2, 3, 2])) },
       { desc: 'one constant', ...plain(m.randn([2, 3], { grad: false }), m.randn([3, 2])) },
     ],
   }),
