@@ -3,7 +3,7 @@
 // methods to the prototype at load (declaration merging), so this file never imports upward.
 
 import { kernelsFor } from './backend/backend.js';
-import { allocArray, type DType, type ScalarFor, type TypedArrayFor } from './core/dtype.js';
+import { allocArray, allocArrayUninitialised, type DType, type ScalarFor, type TypedArrayFor } from './core/dtype.js';
 import { ArgumentError, DTypeError, ShapeError } from './core/errors.js';
 import { contiguousStrides, isContiguous, numel, type Shape } from './core/shape.js';
 
@@ -74,6 +74,11 @@ export class Tensor<D extends DType = DType> {
   /** A new zero-filled contiguous tensor. */
   static zeros<D extends DType>(shape: Shape, dtype: D): Tensor<D> {
     return Tensor.fromData(allocArray(dtype, numel(shape)), shape, dtype);
+  }
+
+  /** A new contiguous tensor with unspecified contents (torch.empty): for results a kernel fully overwrites. */
+  static uninitialised<D extends DType>(shape: Shape, dtype: D): Tensor<D> {
+    return Tensor.fromData(allocArrayUninitialised(dtype, numel(shape)), shape, dtype);
   }
 
   /** Whether gradients flow to this tensor. Only leaves may change it; only floating tensors may set it. */

@@ -70,6 +70,46 @@ export function allocArray<D extends DType>(dtype: D, n: number): TypedArrayFor<
   }
 }
 
+let fillUninitialised: number | null = null;
+
+/**
+ * Debug aid (PyTorch's fill_uninitialized_memory): fill every "uninitialised" array, whatever its size,
+ * with `value` (NaN shows an element a kernel failed to write); null restores the fast path.
+ */
+export function setFillUninitialised(value: number | null): void {
+  fillUninitialised = value;
+}
+
+/** Below this many bytes a zeroed allocation costs no more than an uninitialised one. */
+const UNINITIALISED_MIN_BYTES = 1 << 16;
+
+/**
+ * A typed array of n elements whose contents are unspecified (torch.empty's contract): only for outputs
+ * that a kernel overwrites completely. Large arrays skip the zero fill that `new Float32Array(n)` pays
+ * (a memset of the whole buffer: ~40 µs for 800 KB); small ones are ordinary zeroed arrays.
+ */
+export function allocArrayUninitialised<D extends DType>(dtype: D, n: number): TypedArrayFor<D> {
+  const size = dtype === 'float64' ? 8 : dtype === 'bool' ? 1 : 4;
+  if (fillUninitialised !== null) {
+    const a = allocArray(dtype, n);
+    a.fill(fillUninitialised);
+    return a;
+  }
+  if (n * size < UNINITIALISED_MIN_BYTES) return allocArray(dtype, n);
+  // NOTE: allocUnsafeSlow always gets its own ArrayBuffer (never Node's shared pool), at byteOffset 0.
+  const buf = Buffer.allocUnsafeSlow(n * size);
+  switch (dtype) {
+    case 'float32':
+      return new Float32Array(buf.buffer, buf.byteOffset, n) as TypedArrayFor<D>;
+    case 'float64':
+      return new Float64Array(buf.buffer, buf.byteOffset, n) as TypedArrayFor<D>;
+    case 'int32':
+      return new Int32Array(buf.buffer, buf.byteOffset, n) as TypedArrayFor<D>;
+    default:
+      return new Uint8Array(buf.buffer, buf.byteOffset, n) as TypedArrayFor<D>;
+  }
+}
+
 /** The dtype whose storage type `a` is (Uint8Array means bool). */
 export function dtypeOfArray(a: AnyTypedArray): DType {
   if (a instanceof Float32Array) return 'float32';

@@ -59,16 +59,20 @@ export function toTensorOf(x: TensorLike, dtype: DType, castFn: (t: Tensor, d: D
   return scalarTensor(x, dtype);
 }
 
-/** Allocates an uninitialised-looking (zeroed) contiguous result. */
+/**
+ * A contiguous result with unspecified contents (torch.empty): every caller hands it to a kernel that
+ * writes all of it (the kernel contract; the parity suite pre-fills outputs with garbage to prove it).
+ * Results that start from zeros use Tensor.zeros.
+ */
 export function empty<D extends DType>(shape: Shape, dtype: D): Tensor<D> {
-  return Tensor.zeros(shape, dtype);
+  return Tensor.uninitialised(shape, dtype);
 }
 
 /** The elements of a tensor as a contiguous array (a subarray view when already contiguous, else a copy). */
 export function contiguousData(t: Tensor): AnyTypedArray {
   const n = numel(t.shape);
   if (t.isContiguous()) return t.storage.data.subarray(t.offset, t.offset + n);
-  const out = Tensor.zeros(t.shape, t.dtype).storage.data;
+  const out = Tensor.uninitialised(t.shape, t.dtype).storage.data;
   if (n > 0) kernelsFor(t.dtype).copy(t.shape, t.storage.data, t.offset, t.strides, out, 0, contiguousStrides(t.shape));
   return out;
 }

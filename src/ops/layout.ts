@@ -161,7 +161,7 @@ export function sliceView<D extends DType>(x: Tensor<D>, attrs: SliceAttrs): Ten
 
 /** Zeros of `inputShape` with `g` written into the window `attrs` (the adjoint of a slice). */
 export function sliceBackward(g: Tensor, inputShape: Shape, attrs: SliceAttrs): Tensor {
-  const out = empty(inputShape, g.dtype);
+  const out = Tensor.zeros(inputShape, g.dtype); // zeros outside the slice
   if (g.numel() > 0) {
     let offset = 0;
     const base = contiguousStrides(inputShape);

@@ -90,7 +90,7 @@ function matmulND(a: Tensor, b: Tensor, dest?: Dest): Tensor {
       const C = dest ? dest.data : out.storage.data;
       const offC = dest ? dest.offset : 0;
       if (K === 0) {
-        if (dest) dest.data.fill(0, offC, offC + M * N);
+        C.fill(0, offC, offC + M * N); // the empty sum
       } else {
         const A = gemmOperand(a, []);
         const B = gemmOperand(b, []);
@@ -107,8 +107,7 @@ function matmulND(a: Tensor, b: Tensor, dest?: Dest): Tensor {
   const offC = dest ? dest.offset : 0;
   if (batch * M * N > 0) {
     if (K === 0) {
-      // Empty inner dim: the product is all zeros (a new out is already zeroed).
-      if (dest) dest.data.fill(0, offC, offC + batch * M * N);
+      C.fill(0, offC, offC + batch * M * N); // empty inner dim: the empty sum
     } else if (b.ndim === 2 && a.ndim > 2 && a.isContiguous()) {
       // [..., M, K] @ [K, N]: one GEMM over all rows.
       const B = gemmOperand(b, []);
