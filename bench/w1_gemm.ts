@@ -36,7 +36,7 @@ export const SHAPES: readonly GemmShape[] = [
 
 /** Per round and side: >= 2 samples (so >= 6 over 3 rounds), about 120 ms of samples, each >= 2 ms. */
 const POLICY: SamplePolicy = { minReps: 2, maxReps: 25, targetMs: 120, sampleMs: 2 };
-const ROUNDS = 3;
+const ROUNDS = 5;
 const SMOKE_POLICY: SamplePolicy = { minReps: 3, maxReps: 3, targetMs: 1, sampleMs: 0.2 };
 
 export interface SideResult {
@@ -79,7 +79,8 @@ function side(flops: number, samples: number[], inner: number[]): SideResult {
 /**
  * A sampler of nodegrad's matmul on one shape; operands and the output are made once, outside the
  * timing: matmul(a, b, { out: c }) does what cblas_sgemm does (write an existing C), so the ratio
- * compares kernels. (A new output per call adds the first-touch page faults of fresh memory: see README.)
+ * compares kernels (a new output per call would add first-touch page faults of fresh memory, which
+ * cblas_sgemm into a reused C does not pay).
  */
 export function nodegradGemm(s: GemmShape): (policy: SamplePolicy, warmup: number, estimateMs?: number) => ReturnType<typeof sampleCalls> {
   const a: Tensor = s.layout === 'TN' ? rand(s.K, s.M).t() : rand(s.M, s.K);

@@ -98,7 +98,7 @@ export interface W4Result {
 
 /** Measures and prints W4. */
 export function runW4(ctx: BenchContext): W4Result {
-  const [steps, warmup] = ctx.smoke ? [3, 1] : [30, 5];
+  const [steps, warmup] = ctx.smoke ? [3, 1] : [200, 20];
   const notes: string[] = [];
   const runs = ctx.threads.map((threads) => {
     ctx.progress(`W4 MLP step, ${threads} thread${threads > 1 ? 's' : ''}`);
