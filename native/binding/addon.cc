@@ -14,7 +14,8 @@
 
 // The kernel list, in the order of src/kernels/spec.ts KERNEL_NAMES.
 #define NG_KERNELS(X) X(copy, js_copy) X(unary, js_unary) X(binary, js_binary) X(where, js_where) X(reduce, js_reduce) \
-  X(argReduce, js_arg_reduce) X(softmax, js_softmax) X(gemm, js_gemm) X(gather, js_gather) X(scatterAdd, js_scatter_add)
+  X(argReduce, js_arg_reduce) X(softmax, js_softmax) X(gemm, js_gemm) X(gather, js_gather) X(scatterAdd, js_scatter_add) \
+  X(optimStep, js_optim_step)
 
 namespace {
 
@@ -100,6 +101,7 @@ class Addon : public Napi::Addon<Addon> {
     o.Set("reduce", names_array(env, ng::kReduceOpNames, ng::R_COUNT));
     o.Set("argReduce", names_array(env, ng::kArgReduceOpNames, ng::A_COUNT));
     o.Set("softmax", names_array(env, ng::kSoftmaxOpNames, ng::S_COUNT));
+    o.Set("optim", names_array(env, ng::kOptimOpNames, ng::O_COUNT));
     return o;
   }
 
@@ -438,6 +440,43 @@ class Addon : public Napi::Addon<Addon> {
     ng::IndexFault f = ng::kernels().scatter_add(rank, shape.data(), out.dtype, out.data, ostr.data(), dim, dim_size,
                                       reinterpret_cast<const int32_t*>(index.data), src.data);
     if (!f.ok) throw_fault(env, op, f);
+    return env.Undefined();
+  }
+
+  // optimStep(op, n, param, grad, s0, s1, s2, h0, ..., h9): float32 arrays; the state arrays the op
+  // and its flags use (spec.ts optimStateUse) must hold n elements; no used array overlaps another.
+  Napi::Value js_optim_step(const Napi::CallbackInfo& info) {
+    const char* op = "optimStep";
+    Napi::Env env = info.Env();
+    check_count(info, op, 17);
+    const int code = static_cast<int>(int_arg(info, 0, op, "op", 0, ng::O_COUNT - 1));
+    const int64_t n = int_arg(info, 1, op, "n", 0, INT64_MAX >> 8);
+    ArrayArg a[5] = {array_arg(info, 2, op, "param"), array_arg(info, 3, op, "grad"), array_arg(info, 4, op, "s0"),
+                     array_arg(info, 5, op, "s1"), array_arg(info, 6, op, "s2")};
+    static const char* const kHyperNames[10] = {"h0", "h1", "h2", "h3", "h4", "h5", "h6", "h7", "h8", "h9"};
+    double h[10];
+    for (int k = 0; k < 10; ++k) h[k] = number_arg(info, 7 + k, op, kHyperNames[k]);
+    // Which state arrays this update reads and writes (mirrors optimStateUse in spec.ts).
+    bool used[5] = {true, true, false, false, false};
+    switch (code) {
+      case ng::O_SGD: used[2] = h[1] != 0; break;
+      case ng::O_ADAM: used[2] = used[3] = true; used[4] = h[5] != 0; break;
+      case ng::O_ADAGRAD: used[2] = true; break;
+      case ng::O_RMSPROP: used[2] = true; used[3] = h[4] > 0; used[4] = h[5] != 0; break;
+      case ng::O_ADADELTA: used[2] = used[3] = true; break;
+      default: break;
+    }
+    Span sp[5];
+    for (int k = 0; k < 5; ++k) {
+      if (!used[k]) continue;
+      check_dtype(env, op, a[k], DType::F32);
+      sp[k] = contiguous_span(env, op, a[k], n);
+    }
+    for (int k = 0; k < 5; ++k)
+      for (int j = k + 1; j < 5; ++j)
+        if (used[k] && used[j]) check_no_overlap(env, op, sp[k], a[k].name.c_str(), sp[j], a[j].name.c_str());
+    auto f = [&](int k) { return used[k] ? reinterpret_cast<float*>(a[k].data) : nullptr; };
+    ng::kernels().optim_step(code, n, f(0), f(1), f(2), f(3), f(4), h);
     return env.Undefined();
   }
 };

@@ -15,6 +15,7 @@ void sgemm(int64_t batch, bool trans_a, bool trans_b, int64_t M, int64_t N, int6
 IndexFault gather(int rank, const int64_t* shape, DType dt, StridedRef x, int dim, int64_t dim_size, const int32_t* index, void* out);
 IndexFault scatter_add(int rank, const int64_t* shape, DType dt, void* out, const int64_t* out_strides, int dim, int64_t dim_size,
                        const int32_t* index, const void* src);
+void optim_step(int op, int64_t n, float* p, const float* g, float* s0, float* s1, float* s2, const double* h);
 
 void register_kernels(KernelTable& t) {
   t.copy = copy;
@@ -27,6 +28,7 @@ void register_kernels(KernelTable& t) {
   t.sgemm = sgemm;
   t.gather = gather;
   t.scatter_add = scatter_add;
+  t.optim_step = optim_step;
 }
 
 NG_END_ISA

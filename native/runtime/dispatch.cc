@@ -16,6 +16,7 @@ const char* const kBinaryOpNames[B_COUNT] = {"add", "sub", "mul", "div", "pow", 
 const char* const kReduceOpNames[R_COUNT] = {"sum", "mean", "max", "min"};
 const char* const kArgReduceOpNames[A_COUNT] = {"max", "min"};
 const char* const kSoftmaxOpNames[S_COUNT] = {"softmax", "logSoftmax"};
+const char* const kOptimOpNames[O_COUNT] = {"sgd", "adam", "adagrad", "rmsprop", "adadelta"};
 
 // Each ISA library defines register_kernels in its own namespace (see native/kernels/register.cc).
 #define NG_DECLARE_ISA(ns) \

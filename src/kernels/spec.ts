@@ -6,7 +6,8 @@
 // Conventions for every kernel:
 // - Strides and offsets are in ELEMENTS, never bytes. Strides are >= 0 (0 = broadcast dim).
 // - A "strided operand" is (array, offset, strides) read over the iteration `shape`.
-// - Outputs are written, never read (except gemm with beta != 0 and scatterAdd, which accumulate).
+// - Outputs are written, never read (except gemm with beta != 0 and scatterAdd, which accumulate, and
+//   optimStep, which updates its parameter and state arrays in place).
 // - Arrays of one call never overlap unless stated.
 // - Every kernel accepts float64 arrays (gradcheck runs in double on the reference backend).
 
@@ -71,6 +72,33 @@ export type ArgReduceOp = (typeof ARG_REDUCE_OPS)[number];
 export const SOFTMAX_OPS = ['softmax', 'logSoftmax'] as const;
 export type SoftmaxOp = (typeof SOFTMAX_OPS)[number];
 
+/**
+ * Fused optimizer updates for optimStep: PyTorch 1.13's single-tensor formulas, one element at a time,
+ * in the order PyTorch applies its ops (g = ±grad; g += weightDecay·p; ...). h[0..9] per kind (flags
+ * are 0/1; the host folds step-dependent factors into them):
+ * - sgd:      lr, momentum, dampening, weightDecay, nesterov, maximize, firstStep. s0 = momentum buffer (momentum != 0).
+ * - adam:     lr, beta1, beta2, eps, weightDecay, amsgrad, maximize, stepSize = lr/(1-beta1^t),
+ *             bc2Sqrt = sqrt(1-beta2^t), decoupled (AdamW: p *= 1 - lr·weightDecay first).
+ *             s0 = expAvg, s1 = expAvgSq, s2 = maxExpAvgSq (amsgrad).
+ * - adagrad:  clr = lr/(1+(t-1)·lrDecay), weightDecay, eps, maximize. s0 = sum.
+ * - rmsprop:  lr, alpha, eps, weightDecay, momentum, centered, maximize. s0 = squareAvg,
+ *             s1 = momentum buffer (momentum > 0), s2 = gradAvg (centered).
+ * - adadelta: lr, rho, eps, weightDecay, maximize. s0 = squareAvg, s1 = accDelta.
+ */
+export const OPTIM_OPS = ['sgd', 'adam', 'adagrad', 'rmsprop', 'adadelta'] as const;
+export type OptimOp = (typeof OPTIM_OPS)[number];
+
+/** Which state arrays optimStep reads and writes for a kind and its hyper-parameters (others may be empty). */
+export function optimStateUse(op: OptimOp, h: readonly number[]): [boolean, boolean, boolean] {
+  switch (op) {
+    case 'sgd': return [h[1] !== 0, false, false];
+    case 'adam': return [true, true, h[5] !== 0];
+    case 'adagrad': return [true, false, false];
+    case 'rmsprop': return [true, h[4]! > 0, h[5] !== 0];
+    case 'adadelta': return [true, true, false];
+  }
+}
+
 export interface Kernels {
   /**
    * dst[dstOffset + Σ i_d·dstStrides_d] = cast(src[srcOffset + Σ i_d·srcStrides_d]) for every index i of
@@ -134,10 +162,17 @@ export interface Kernels {
    * out is contiguous with `outStrides` and outDimSize entries along `dim`. Index out of range → IndexError.
    */
   scatterAdd(shape: Dims, out: AnyTypedArray, outStrides: Dims, dim: number, outDimSize: number, index: Int32Array, src: AnyTypedArray): void;
+
+  /**
+   * One optimizer update of n contiguous elements, in place (see OPTIM_OPS for h and the state arrays):
+   * param and the used state arrays are read and written, grad is read. Used arrays hold >= n elements
+   * and do not overlap; unused state arrays are ignored (pass empty ones). h has 10 entries.
+   */
+  optimStep(op: OptimOp, n: number, param: FloatArray, grad: FloatArray, s0: FloatArray, s1: FloatArray, s2: FloatArray, h: readonly number[]): void;
 }
 
 export type KernelName = keyof Kernels;
 export type KernelArgs<K extends KernelName> = Parameters<Kernels[K]>;
 
 /** Every kernel name, in a fixed order; the native addon's own list must match (see tests/ops/parity). */
-export const KERNEL_NAMES: readonly KernelName[] = ['copy', 'unary', 'binary', 'where', 'reduce', 'argReduce', 'softmax', 'gemm', 'gather', 'scatterAdd'];
+export const KERNEL_NAMES: readonly KernelName[] = ['copy', 'unary', 'binary', 'where', 'reduce', 'argReduce', 'softmax', 'gemm', 'gather', 'scatterAdd', 'optimStep'];

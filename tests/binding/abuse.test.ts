@@ -11,7 +11,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { rawAddon } from '../../src/backend/native/native.js';
 import { ArgumentError, BackendError, DTypeError, IndexError, ShapeError } from '../../src/core/errors.js';
-import { ARG_REDUCE_OPS, BINARY_OPS, REDUCE_OPS, SOFTMAX_OPS, UNARY_OPS } from '../../src/kernels/spec.js';
+import { ARG_REDUCE_OPS, BINARY_OPS, OPTIM_OPS, REDUCE_OPS, SOFTMAX_OPS, UNARY_OPS } from '../../src/kernels/spec.js';
 import { Rng, seedOf } from '../helpers/samples.js';
 
 const addon = rawAddon();
@@ -88,12 +88,18 @@ const SIGS = {
     kinds: ['dims', 'array', 'dims', 'int', 'int', 'array', 'array'],
     valid: () => [f64(2, 3), f32(8), f64(4, 1), 1, 4, i32(6, 4), f32(6)],
   },
+  optimStep: {
+    names: ['op', 'n', 'param', 'grad', 's0', 's1', 's2', 'h0', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'h7', 'h8', 'h9'],
+    kinds: ['op', 'int', 'array', 'array', 'array', 'array', 'array', 'number', 'number', 'number', 'number', 'number', 'number', 'number', 'number', 'number', 'number'],
+    // Centered RMSprop with momentum: the one update that uses all three state arrays.
+    valid: () => [OPTIM_OPS.indexOf('rmsprop'), 5, f32(5), f32(5), f32(5), f32(5), f32(5), 0.01, 0.99, 1e-8, 0, 0.9, 1, 0, 0, 0, 0],
+  },
 } satisfies Record<string, Sig>;
 
 type KernelExport = keyof typeof SIGS;
 const KERNELS = Object.keys(SIGS) as KernelExport[];
 const OP_COUNTS: Partial<Record<KernelExport, number>> = {
-  unary: UNARY_OPS.length, binary: BINARY_OPS.length, reduce: REDUCE_OPS.length, argReduce: ARG_REDUCE_OPS.length, softmax: SOFTMAX_OPS.length,
+  unary: UNARY_OPS.length, binary: BINARY_OPS.length, reduce: REDUCE_OPS.length, argReduce: ARG_REDUCE_OPS.length, softmax: SOFTMAX_OPS.length, optimStep: OPTIM_OPS.length,
 };
 
 // ---- helpers ------------------------------------------------------------------------------------------

@@ -18,8 +18,8 @@ import { loadNativeKernels, rawAddon } from '../../src/backend/native/native.js'
 import { referenceKernels } from '../../src/backend/reference/index.js';
 import { IndexError } from '../../src/core/errors.js';
 import {
-  ARG_REDUCE_OPS, BINARY_OPS, COMPARISON_OPS, INT_UNARY_OPS, KERNEL_NAMES, REDUCE_OPS, SOFTMAX_OPS, UNARY_OPS,
-  type BinaryOp, type KernelName, type UnaryOp,
+  ARG_REDUCE_OPS, BINARY_OPS, COMPARISON_OPS, INT_UNARY_OPS, KERNEL_NAMES, OPTIM_OPS, REDUCE_OPS, SOFTMAX_OPS, UNARY_OPS, optimStateUse,
+  type BinaryOp, type KernelName, type OptimOp, type UnaryOp,
 } from '../../src/kernels/spec.js';
 import { expectClose, expectNmse, type CloseOptions } from '../helpers/compare.js';
 import {
@@ -37,7 +37,7 @@ console.log(
 
 /** Every kernel must have a block below: adding a kernel to the contract without one does not compile. */
 const COVERED: { [K in KernelName]: true } = {
-  copy: true, unary: true, binary: true, where: true, reduce: true, argReduce: true, softmax: true, gemm: true, gather: true, scatterAdd: true,
+  copy: true, unary: true, binary: true, where: true, reduce: true, argReduce: true, softmax: true, gemm: true, gather: true, scatterAdd: true, optimStep: true,
 };
 
 const EXACT: CloseOptions = { exact: true };
@@ -124,7 +124,7 @@ describe('contract lists', () => {
   });
   it("the addon's op lists are the contract's", () => {
     expect(rawAddon().opNames()).toEqual({
-      unary: [...UNARY_OPS], binary: [...BINARY_OPS], reduce: [...REDUCE_OPS], argReduce: [...ARG_REDUCE_OPS], softmax: [...SOFTMAX_OPS],
+      unary: [...UNARY_OPS], binary: [...BINARY_OPS], reduce: [...REDUCE_OPS], argReduce: [...ARG_REDUCE_OPS], softmax: [...SOFTMAX_OPS], optim: [...OPTIM_OPS],
     });
   });
   it('every contract kernel has a parity block', () => {
@@ -618,6 +618,62 @@ describe('scatterAdd', () => {
   });
 });
 
+// ---- optimStep ----------------------------------------------------------------------------------------
+
+/** Random hyper-parameters for one fused optimizer kind, flags included (see OPTIM_OPS in spec.ts). */
+function optimHyper(rng: Rng, op: OptimOp): number[] {
+  const pick = <T>(xs: readonly T[]): T => rng.pick(xs);
+  const flag = (p = 0.5): number => (rng.chance(p) ? 1 : 0);
+  switch (op) {
+    case 'sgd': {
+      const momentum = pick([0, 0.9, 0.5]);
+      const nesterov = momentum > 0 ? flag(0.4) : 0;
+      return [pick([0.1, 0.01, 1.3]), momentum, nesterov ? 0 : pick([0, 0.1]), pick([0, 0.01, 0.5]), nesterov, flag(0.3), flag(0.3), 0, 0, 0];
+    }
+    case 'adam': {
+      const [lr, b1, b2, t] = [pick([1e-3, 0.05, 0.3]), pick([0.9, 0.5]), pick([0.999, 0.9]), rng.int(1, 50)];
+      return [lr, b1, b2, pick([1e-8, 1e-3]), pick([0, 0.01, 0.3]), flag(0.4), flag(0.3), lr / (1 - b1 ** t), Math.sqrt(1 - b2 ** t), flag()];
+    }
+    case 'adagrad': return [pick([0.1, 0.01]) / (1 + rng.int(0, 9) * pick([0, 0.05])), pick([0, 0.1]), pick([1e-10, 1e-3]), flag(0.3), 0, 0, 0, 0, 0, 0];
+    case 'rmsprop': return [pick([0.01, 0.1]), pick([0.99, 0.9]), pick([1e-8, 1e-4]), pick([0, 0.1]), pick([0, 0.9, 0.5]), flag(0.4), flag(0.3), 0, 0, 0];
+    case 'adadelta': return [pick([1, 0.5]), pick([0.9, 0.8]), pick([1e-6, 1e-3]), pick([0, 0.1]), flag(0.3), 0, 0, 0, 0, 0];
+  }
+}
+
+describe('optimStep', () => {
+  const LENS = [0, 1, 2, 5, 15, 16, 17, 33, 100, 1023, 16_385, 40_003];
+  for (const op of OPTIM_OPS) {
+    it(`${op}: every flag combination, lengths past the grain, NaN/Inf gradients, state updated in place exactly as the reference`, () => {
+      for (let c = 0; c < reps(60); c++) {
+        const seed = seedOf(`optimStep-${op}`, c);
+        const rng = new Rng(seed);
+        const n = rng.pick(LENS);
+        const h = optimHyper(rng, op);
+        const use = optimStateUse(op, h);
+        const special = rng.chance(0.2);
+        const p = randomArray(rng, 'float32', n, { special: 0 }) as Float32Array;
+        const g = randomArray(rng, 'float32', n, { special: special ? 0.05 : 0, specials: [NaN, Infinity, -Infinity] }) as Float32Array;
+        // Second-moment states are non-negative; the rest are any floats. Unused states are empty.
+        const state = (k: number): Float32Array => {
+          if (!use[k]) return new Float32Array(0);
+          const a = randomArray(rng, 'float32', n, { special: 0 }) as Float32Array;
+          const moment = (op === 'adam' && k >= 1) || op === 'adagrad' || ((op === 'rmsprop' || op === 'adadelta') && k !== 2 && !(op === 'rmsprop' && k === 1));
+          return moment ? a.map(Math.abs) : a;
+        };
+        const s = [state(0), state(1), state(2)];
+        const ctx = `optimStep ${op} seed=${seed} ${describeCase({ n, h: h.join(','), special })}`;
+        const { R, N, check } = twin(rng, [g], [p, ...s], ctx);
+        REF.optimStep(op, n, R[1] as Float32Array, R[0] as Float32Array, R[2] as Float32Array, R[3] as Float32Array, R[4] as Float32Array, h);
+        NAT.optimStep(op, n, N[1] as Float32Array, N[0] as Float32Array, N[2] as Float32Array, N[3] as Float32Array, N[4] as Float32Array, h);
+        for (let k = 1; k <= 4; k++) expectClose(N[k]!, R[k]!, EXACT, `${ctx}
+array ${['param', 's0', 's1', 's2'][k - 1]}`);
+        check();
+        tally('optimStep', op);
+      }
+    });
+  }
+});
+
 // ---- large: past the thread grains, every vector tail, special values ------------------------------------
 // Sizes above the kernels' per-task grains (so work is split over 2-3 threads at chunk boundaries that are
 // not multiples of the vector width), every n mod 16 / mod 8 tail, broadcast fast paths ([N,C] + [C],
@@ -894,6 +950,7 @@ describe('coverage', () => {
     for (const op of REDUCE_OPS) want(`reduce:${op}`);
     for (const op of ARG_REDUCE_OPS) want(`argReduce:${op}`);
     for (const op of SOFTMAX_OPS) want(`softmax:${op}`);
+    for (const op of OPTIM_OPS) want(`optimStep:${op}`);
     want('gather:IndexError');
     want('scatterAdd:IndexError');
     expect(missing).toEqual([]);

@@ -30,12 +30,14 @@ enum BinaryOp : int {
 enum ReduceOp : int { R_SUM, R_MEAN, R_MAX, R_MIN, R_COUNT };
 enum ArgReduceOp : int { A_MAX, A_MIN, A_COUNT };
 enum SoftmaxOp : int { S_SOFTMAX, S_LOG_SOFTMAX, S_COUNT };
+enum OptimOp : int { O_SGD, O_ADAM, O_ADAGRAD, O_RMSPROP, O_ADADELTA, O_COUNT };
 
 extern const char* const kUnaryOpNames[U_COUNT];
 extern const char* const kBinaryOpNames[B_COUNT];
 extern const char* const kReduceOpNames[R_COUNT];
 extern const char* const kArgReduceOpNames[A_COUNT];
 extern const char* const kSoftmaxOpNames[S_COUNT];
+extern const char* const kOptimOpNames[O_COUNT];
 
 inline bool unary_supports_int(int op) {
   return op == U_NEG || op == U_ABS || op == U_SIGN || op == U_RELU || op == U_CLAMP;
@@ -92,6 +94,9 @@ struct KernelTable {
   /** out[i with i_dim := index[i]] += src[i]; out contiguous with out_strides; src, index contiguous. */
   IndexFault (*scatter_add)(int rank, const int64_t* shape, DType dt, void* out, const int64_t* out_strides, int dim,
                             int64_t dim_size, const int32_t* index, const void* src);
+
+  /** One fused optimizer update of n elements in place (spec.ts OPTIM_OPS: h has 10 entries; unused s* may be null). */
+  void (*optim_step)(int op, int64_t n, float* param, const float* grad, float* s0, float* s1, float* s2, const double* h);
 };
 
 /** The active table (chosen at load from CPU features, NODEGRAD_ISA, or set_isa). */

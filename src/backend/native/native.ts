@@ -5,7 +5,7 @@
 import type { AnyTypedArray } from '../../core/dtype.js';
 import { BackendError, IndexError, ShapeError, DTypeError, ArgumentError } from '../../core/errors.js';
 import {
-  ARG_REDUCE_OPS, BINARY_OPS, KERNEL_NAMES, REDUCE_OPS, SOFTMAX_OPS, UNARY_OPS,
+  ARG_REDUCE_OPS, BINARY_OPS, KERNEL_NAMES, OPTIM_OPS, REDUCE_OPS, SOFTMAX_OPS, UNARY_OPS,
   type Dims, type KernelName, type Kernels,
 } from '../../kernels/spec.js';
 import { loadAddon } from './loader.js';
@@ -27,7 +27,7 @@ export interface Addon {
   kernelNames(): string[];
   setNumThreads(n: number): void;
   setIsa(name: string): void;
-  opNames(): Record<'unary' | 'binary' | 'reduce' | 'argReduce' | 'softmax', string[]>;
+  opNames(): Record<'unary' | 'binary' | 'reduce' | 'argReduce' | 'softmax' | 'optim', string[]>;
   copy(shape: Float64Array, src: AnyTypedArray, srcOffset: number, srcStrides: Float64Array, dst: AnyTypedArray, dstOffset: number, dstStrides: Float64Array): void;
   unary(op: number, x: AnyTypedArray, out: AnyTypedArray, n: number, alpha: number, beta: number): void;
   binary(op: number, shape: Float64Array, a: AnyTypedArray, aOffset: number, aStrides: Float64Array, b: AnyTypedArray, bOffset: number, bStrides: Float64Array, out: AnyTypedArray): void;
@@ -38,6 +38,8 @@ export interface Addon {
   gemm(...args: Parameters<Kernels['gemm']>): void;
   gather(shape: Float64Array, x: AnyTypedArray, xOffset: number, xStrides: Float64Array, dim: number, xDimSize: number, index: Int32Array, out: AnyTypedArray): void;
   scatterAdd(shape: Float64Array, out: AnyTypedArray, outStrides: Float64Array, dim: number, outDimSize: number, index: Int32Array, src: AnyTypedArray): void;
+  optimStep(op: number, n: number, param: AnyTypedArray, grad: AnyTypedArray, s0: AnyTypedArray, s1: AnyTypedArray, s2: AnyTypedArray,
+    h0: number, h1: number, h2: number, h3: number, h4: number, h5: number, h6: number, h7: number, h8: number, h9: number): void;
 }
 
 /**
@@ -85,6 +87,7 @@ export function loadNativeKernels(reference: Kernels): Kernels & { info(): Nativ
   const R = codes('reduce', REDUCE_OPS, ops.reduce);
   const A = codes('argReduce', ARG_REDUCE_OPS, ops.argReduce);
   const S = codes('softmax', SOFTMAX_OPS, ops.softmax);
+  const O = codes('optim', OPTIM_OPS, ops.optim);
 
   const table: { [K in KernelName]: Kernels[K] | 'reference' } = {
     copy: (shape, src, so, ss, dst, dof, ds) => addon.copy(meta(0, shape), src, so, meta(1, ss), dst, dof, meta(2, ds)),
@@ -97,6 +100,8 @@ export function loadNativeKernels(reference: Kernels): Kernels & { info(): Nativ
     gemm: (...args) => addon.gemm(...args),
     gather: (shape, x, xo, xs, dim, size, index, out) => addon.gather(meta(0, shape), x, xo, meta(1, xs), dim, size, index, out),
     scatterAdd: (shape, out, os, dim, size, index, src) => addon.scatterAdd(meta(0, shape), out, meta(1, os), dim, size, index, src),
+    optimStep: (op, n, p, g, s0, s1, s2, h) =>
+      addon.optimStep(O.get(op)!, n, p, g, s0, s1, s2, h[0]!, h[1]!, h[2]!, h[3]!, h[4]!, h[5]!, h[6]!, h[7]!, h[8]!, h[9]!),
   };
 
   const exported = new Set(addon.kernelNames());

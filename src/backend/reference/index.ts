@@ -6,5 +6,6 @@ import { copy, unary, binary, where } from './elementwise.js';
 import { reduce, argReduce, softmax } from './reduce.js';
 import { gemm } from './linalg.js';
 import { gather, scatterAdd } from './indexing.js';
+import { optimStep } from './optim.js';
 
-export const referenceKernels: Kernels = { copy, unary, binary, where, reduce, argReduce, softmax, gemm, gather, scatterAdd };
+export const referenceKernels: Kernels = { copy, unary, binary, where, reduce, argReduce, softmax, gemm, gather, scatterAdd, optimStep };
