@@ -1,9 +1,17 @@
 // Optimizer base: parameter groups with their own options, per-parameter state, zeroGrad, and the
 // step(closure) contract of PyTorch. Subclasses implement `update(group)` for one group.
 
-import { ArgumentError } from '../core/errors.js';
+import { ArgumentError, ShapeError } from '../core/errors.js';
+import { shapesEqual } from '../core/shape.js';
 import { enableGrad, noGrad } from '../engine.js';
+import { clone } from '../ops/layout.js';
 import { Tensor } from '../tensor.js';
+
+/** Optimizer state as PyTorch's state_dict(): per-parameter state by index, and the groups' options. */
+export interface OptimizerStateDict<O> {
+  state: Record<number, Record<string, Tensor | number>>;
+  paramGroups: (O & { params: number[] })[];
+}
 
 export type ParamGroup<O> = O & { params: Tensor[] };
 export type ParamsArg<O> = Iterable<Tensor> | readonly (Partial<O> & { params: Iterable<Tensor> })[];
@@ -71,6 +79,80 @@ export abstract class Optimizer<O extends object> {
       for (const g of this.paramGroups) this.update(g);
     });
     return loss;
+  }
+
+  /**
+   * A snapshot of the optimizer (PyTorch's state_dict()): parameters are numbered in group order; state
+   * tensors are copies, so later steps do not change the snapshot.
+   */
+  stateDict(): OptimizerStateDict<O> {
+    const state: Record<number, Record<string, Tensor | number>> = {};
+    const paramGroups: (O & { params: number[] })[] = [];
+    let index = 0;
+    noGrad(() => {
+      for (const g of this.paramGroups) {
+        const ids: number[] = [];
+        for (const p of g.params) {
+          const s = this.state.get(p);
+          if (s) state[index] = Object.fromEntries(Object.entries(s).map(([k, v]) => [k, v instanceof Tensor ? clone(v) : v]));
+          ids.push(index++);
+        }
+        const { params: _params, ...options } = g;
+        paramGroups.push({ ...(structuredClone(options) as unknown as O), params: ids });
+      }
+    });
+    return { state, paramGroups };
+  }
+
+  /**
+   * Restores a stateDict() of an optimizer over parameters of the same shapes in the same group layout
+   * (PyTorch's load_state_dict): group options and per-parameter state are copied in; a mismatch is an
+   * error naming the group or parameter, and nothing is changed.
+   */
+  loadStateDict(sd: OptimizerStateDict<O>): void {
+    if (typeof sd !== 'object' || sd === null || !Array.isArray(sd.paramGroups) || typeof sd.state !== 'object' || sd.state === null) {
+      throw new ArgumentError(this.name, 'stateDict', 'must be { state, paramGroups } as returned by stateDict()');
+    }
+    if (sd.paramGroups.length !== this.paramGroups.length) {
+      throw new ArgumentError(this.name, 'stateDict', `has ${sd.paramGroups.length} parameter groups, the optimizer has ${this.paramGroups.length}`);
+    }
+    const byIndex = new Map<number, Tensor>();
+    const groups: ParamGroup<O>[] = [];
+    sd.paramGroups.forEach((sg, gi) => {
+      const g = this.paramGroups[gi]!;
+      if (!Array.isArray(sg.params) || sg.params.length !== g.params.length) {
+        throw new ArgumentError(this.name, `stateDict.paramGroups[${gi}]`, `has ${String(sg.params?.length)} parameters, the optimizer's group has ${g.params.length}`);
+      }
+      sg.params.forEach((id, k) => byIndex.set(id, g.params[k]!));
+      const { params: _params, ...options } = sg;
+      const full = { ...this.defaults, ...(structuredClone(options) as object), params: g.params } as ParamGroup<O>;
+      this.validate(full);
+      groups.push(full);
+    });
+    const next = new Map<Tensor, Record<string, Tensor | number>>();
+    noGrad(() => {
+      for (const [key, entry] of Object.entries(sd.state)) {
+        const p = byIndex.get(Number(key));
+        if (!p) throw new ArgumentError(this.name, `stateDict.state[${key}]`, 'names no parameter of the parameter groups');
+        const copy: Record<string, Tensor | number> = {};
+        for (const [k, v] of Object.entries(entry)) {
+          if (v instanceof Tensor) {
+            if (!shapesEqual(v.shape, p.shape) && v.numel() !== 1) {
+              throw new ShapeError(this.name, `stateDict.state[${key}].${k}`, 'must have the shape of its parameter', { state: v.shape, param: p.shape });
+            }
+            copy[k] = clone(v.dtype === p.dtype ? v : v.to(p.dtype));
+          } else if (typeof v === 'number') {
+            copy[k] = v;
+          } else {
+            throw new ArgumentError(this.name, `stateDict.state[${key}].${k}`, `must be a Tensor or a number, got ${typeof v}`);
+          }
+        }
+        next.set(p, copy);
+      }
+    });
+    groups.forEach((g, i) => (this.paramGroups[i] = g));
+    this.state.clear();
+    for (const [p, s] of next) this.state.set(p, s);
   }
 
   protected stateOf(p: Tensor): Record<string, Tensor | number> {

@@ -1,12 +1,11 @@
-// SGD with momentum, dampening, Nesterov and weight decay: PyTorch's exact update.
+// SGD with momentum, dampening, Nesterov and weight decay: PyTorch's exact update, as one fused
+// kernel call per parameter (optimStep 'sgd').
 //   g = grad + weightDecay·p;  b = momentum·b + (1 − dampening)·g (b = g on the first step);
 //   g = nesterov ? g + momentum·b : b;  p = p − lr·g  (maximize flips the sign).
 
 import { ArgumentError, checkOptions } from '../core/errors.js';
 import type { Tensor } from '../tensor.js';
-import { add, mul } from '../ops/elementwise.js';
-import { clone } from '../ops/layout.js';
-import { add_, mul_ } from '../ops/inplace.js';
+import { fusedStep, stateLike } from './fused.js';
 import { Optimizer, checkNonNegative, type ParamGroup, type ParamsArg } from './optimizer.js';
 
 export interface SGDOptions {
@@ -35,21 +34,17 @@ export class SGD extends Optimizer<SGDOptions> {
   protected update(g: ParamGroup<SGDOptions>): void {
     for (const p of g.params) {
       if (p.grad === null) continue;
-      let d: Tensor = g.maximize ? mul(p.grad, -1) : p.grad;
-      if (g.weightDecay !== 0) d = add(d, mul(p, g.weightDecay));
+      let buf: Tensor | null = null;
+      let first = 0;
       if (g.momentum !== 0) {
         const s = this.stateOf(p);
-        let buf = s.momentumBuffer as Tensor | undefined;
-        if (buf === undefined) {
-          buf = clone(d);
-          s.momentumBuffer = buf;
-        } else {
-          mul_(buf, g.momentum);
-          add_(buf, d, { alpha: 1 - g.dampening });
+        if (s.momentumBuffer === undefined) {
+          s.momentumBuffer = stateLike(p);
+          first = 1; // PyTorch: the buffer starts as the first (decayed) gradient
         }
-        d = g.nesterov ? add(d, mul(buf, g.momentum)) : buf;
+        buf = s.momentumBuffer as Tensor;
       }
-      add_(p, d, { alpha: -g.lr });
+      fusedStep('sgd', p, p.grad, [buf, null, null], [g.lr, g.momentum, g.dampening, g.weightDecay, g.nesterov ? 1 : 0, g.maximize ? 1 : 0, first, 0, 0, 0]);
     }
   }
 }
