@@ -71,7 +71,10 @@ struct Registry {
     e.name = name;
     e.runnable = runnable;
     e.table = KernelTable{};
-    reg(e.table);
+    // Only an ISA this CPU runs may execute any of its library's code, registration included: the
+    // compiler is free to use that ISA's instructions anywhere in it (GCC fills the table with zmm
+    // stores in the avx512 build, a SIGILL on an AVX2-only CPU).
+    if (runnable) reg(e.table);
     e.table.isa = name;
   }
 };
