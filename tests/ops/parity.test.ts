@@ -474,6 +474,11 @@ describe('gemm', () => {
       { M: 5, N: 17, K: 257, transA: true, transB: true }, { batch: 3, M: 7, N: 5, K: 3, strideA: 0, strideB: 0 },
       // Past the threading grain: the unpacked path split over threads, then the packed one (edge tiles in both).
       { M: 150, N: 149, K: 151 }, { M: 151, N: 150, K: 150, transA: true, transB: true }, { M: 203, N: 301, K: 100, transB: true, beta: 0.5 },
+      // Packed path with every short last row panel (M mod 6 = 1..4 take the AVX2 edge sweep: 3, 2 or 1
+      // B micro-panels at a time, the last one partial), and across NC blocks and K blocks.
+      { M: 151, N: 173, K: 200 }, { M: 152, N: 173, K: 200, beta: 0.5 }, { M: 153, N: 167, K: 210, transA: true },
+      { M: 154, N: 181, K: 190, transB: true, beta: -1 }, { M: 8, N: 1025, K: 600, beta: 0.5 }, { M: 2, N: 1000, K: 2300 },
+      { M: 4, N: 497, K: 2500, transA: true, transB: true },
     ];
     named.forEach((p, c) => {
       const seed = seedOf('gemm-named', c);

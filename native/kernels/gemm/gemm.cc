@@ -35,6 +35,11 @@ constexpr int kSlotB = 1;
 
 /** Work below this (2·M·N·K) runs on one thread: a fork/join costs a few microseconds. */
 constexpr double kGrainFlops = 3.0e6;
+#if defined(NG_GEMM_TUNING)
+const bool kUseEdge = !getenv("NG_NOEDGE");
+#else
+constexpr bool kUseEdge = true;
+#endif
 /**
  * Problems with M·N·K at most this (and not GEMV) take the unpacked "sup" path: while A, B and C fit
  * in L2 together, packing costs more than it saves (AVX-512, 1 thread: 64³ 138 vs 105 GFLOPS,
@@ -91,6 +96,9 @@ void gemm_packed(const Gemm& g, int64_t i0, int64_t i1, int64_t j0, int64_t j1) 
         for (int64_t ir = 0; ir < mc; ir += MR) {
           const int64_t mr = min_of(MR, mc - ir);
           const float* ap = abuf + ir * kc;
+#if defined(NG_SGEMM_EDGE)
+          if (mr < MR && kUseEdge && NG_SGEMM_EDGE(kc, g.alpha, ap, bbuf, beta, g.C + (ic + ir) * g.ldc + jc, g.ldc, mr, nc)) continue;
+#endif
           for (int64_t jr = 0; jr < nc; jr += NR) {
             const int64_t nr = min_of(NR, nc - jr);
             const float* bp = bbuf + jr * kc;

@@ -97,13 +97,29 @@ void pack_block(const float* src, int64_t s_l, int64_t s_k, int64_t width, int64
   dst = static_cast<float*>(__builtin_assume_aligned(dst, 16));
   const int64_t full = width / W, edge = width - full * W;
   if (s_l == 1) {
-    for (int64_t k = 0; k < kc; ++k) {
+    // kG source rows at a time, panel by panel: each panel gets kG·W contiguous floats per visit
+    // and the rows are read front to back in kG parallel streams (one row at a time across all
+    // panels writes to ceil(width/W) places kc·W apart, which share L1 sets: ~1.5x slower on Zen 3).
+    constexpr int64_t kG = 8;
+    int64_t k = 0;
+    for (; k + kG <= kc; k += kG) {
       const float* s = src + k * s_k;
       float* d = dst + k * W;
+      for (int64_t p = 0; p < full; ++p) {
+#pragma GCC unroll 8
+        for (int64_t t = 0; t < kG; ++t) copy_lanes<W>(d + p * W * kc + t * W, s + t * s_k + p * W);
+      }
+    }
+    for (int64_t kk = k; kk < kc; ++kk) {
+      const float* s = src + kk * s_k;
+      float* d = dst + kk * W;
       for (int64_t p = 0; p < full; ++p) copy_lanes<W>(d + p * W * kc, s + p * W);
-      if (edge) {
-        float* de = d + full * W * kc;
-        for (int64_t l = 0; l < edge; ++l) de[l] = s[full * W + l];
+    }
+    if (edge) {
+      for (int64_t kk = 0; kk < kc; ++kk) {
+        const float* s = src + kk * s_k + full * W;
+        float* de = dst + full * W * kc + kk * W;
+        for (int64_t l = 0; l < edge; ++l) de[l] = s[l];
         for (int64_t l = edge; l < W; ++l) de[l] = 0.0f;
       }
     }

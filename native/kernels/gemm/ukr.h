@@ -59,6 +59,14 @@ struct GemmBlocking {
  */
 using SgemmUkr = void (*)(int64_t kc, float alpha, const float* a, const float* b, float beta, float* c, int64_t ldc,
                           int64_t m, int64_t n, const float* a_next, const float* b_next);
+/**
+ * Optional edge sweep (NG_SGEMM_EDGE, where an ISA has one): rows [0, m) with m < MR of the product
+ * of one packed A micro-panel with a whole packed B block (nc columns, ceil(nc/NR) micro-panels kc·NR
+ * apart), with the micro-kernel's C semantics and the same per-element arithmetic (bit-identical
+ * results). Returns false, doing nothing, for an m it leaves to the micro-kernel.
+ */
+using SgemmEdge = bool (*)(int64_t kc, float alpha, const float* a, const float* b, float beta, float* c, int64_t ldc, int64_t m,
+                           int64_t nc);
 using SgemmSup = void (*)(int64_t kc, float alpha, const float* a, int64_t rs_a, int64_t cs_a, const float* b, int64_t rs_b,
                           float beta, float* c, int64_t ldc, int64_t m, int64_t n);
 
@@ -76,11 +84,14 @@ constexpr GemmBlocking kGemmBlocking = {12, 32, 3072, 384, 480};
 #elif defined(NG_GEMM_UKR_AVX2)
 void sgemm_ukr_avx2_6x16(int64_t kc, float alpha, const float* a, const float* b, float beta, float* c, int64_t ldc,
                          int64_t m, int64_t n, const float* a_next, const float* b_next);
+bool sgemm_edge_avx2_6x16(int64_t kc, float alpha, const float* a, const float* b, float beta, float* c, int64_t ldc, int64_t m,
+                          int64_t nc);
 void sgemm_sup_avx2_6x16(int64_t kc, float alpha, const float* a, int64_t rs_a, int64_t cs_a, const float* b, int64_t rs_b,
                          float beta, float* c, int64_t ldc, int64_t m, int64_t n);
 // A micro-panel 6×256×4 = 6 KB in L1; B block 256×480×4 = 480 KB in L2 (BLIS haswell: KC 256).
 constexpr GemmBlocking kGemmBlocking = {6, 16, 3072, 256, 480};
 #define NG_SGEMM_UKR sgemm_ukr_avx2_6x16
+#define NG_SGEMM_EDGE sgemm_edge_avx2_6x16
 #define NG_SGEMM_SUP sgemm_sup_avx2_6x16
 #elif defined(NG_GEMM_UKR_NEON)
 void sgemm_ukr_neon_8x12(int64_t kc, float alpha, const float* a, const float* b, float beta, float* c, int64_t ldc,
