@@ -1,0 +1,198 @@
+// Callbacks for fit(): early stopping (with best-weight restore), LR-schedule stepping, and epoch logs
+// written as CSV or JSON lines. Each is a plain object implementing some Callback hooks.
+
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { ArgumentError, checkOptions } from '../core/errors.js';
+import { noGrad } from '../engine.js';
+import { clone } from '../ops/layout.js';
+import type { Tensor } from '../tensor.js';
+import type { Callback, EpochLogs, TrainContext } from './fit.js';
+
+export type MonitorMode = 'min' | 'max' | 'auto';
+
+/** 'auto': names that read as scores (accuracy, top-k, auc, f1, ...) are maximised, the rest minimised. */
+export function resolveMode(op: string, monitor: string, mode: MonitorMode): 'min' | 'max' {
+  if (mode === 'min' || mode === 'max') return mode;
+  if (mode !== 'auto') throw new ArgumentError(op, 'mode', `must be 'min', 'max' or 'auto', got ${JSON.stringify(mode)}`);
+  return /acc|top\d|auc|f1|precision|recall|score/i.test(monitor) ? 'max' : 'min';
+}
+
+function monitored(op: string, monitor: string, logs: EpochLogs): number {
+  const v = logs[monitor];
+  if (v === undefined) {
+    throw new ArgumentError(op, 'monitor', `'${monitor}' is not in the epoch logs (have: ${Object.keys(logs).join(', ')}); pass valData to fit() for 'val*' names`);
+  }
+  return v;
+}
+
+/** A copy of the model's parameters and buffers (not sharing storage). */
+function snapshot(model: TrainContext['model']): Record<string, Tensor> {
+  return noGrad(() => Object.fromEntries(Object.entries(model.stateDict()).map(([k, t]) => [k, clone(t)])));
+}
+
+export interface EarlyStoppingOptions {
+  /** Logged value to watch (default 'valLoss'). */
+  monitor?: string;
+  /** Smaller is better ('min'), larger ('max'), or guess from the name ('auto', default). */
+  mode?: MonitorMode;
+  /** Epochs without improvement before stopping (default 0: stop at the first epoch that does not improve). */
+  patience?: number;
+  /** An improvement must beat the best by more than this (absolute, default 0). */
+  minDelta?: number;
+  /** The value to beat before anything counts as an improvement (default: none). */
+  baseline?: number;
+  /** At the end of training, load the weights of the best epoch (default false). */
+  restoreBestWeights?: boolean;
+}
+
+/**
+ * Stops training when the monitored value has not improved for `patience` epochs (Keras semantics:
+ * improvement means better than the best by more than minDelta). With restoreBestWeights the model
+ * ends with the best epoch's weights, also when training ran to the end.
+ */
+export class EarlyStopping implements Callback {
+  readonly monitor: string;
+  readonly patience: number;
+  readonly minDelta: number;
+  readonly restoreBestWeights: boolean;
+  private readonly modeOption: MonitorMode;
+  private readonly baseline: number | undefined;
+  private mode: 'min' | 'max' = 'min';
+  /** Best value seen (±Infinity before the first). */
+  best = Number.NaN;
+  /** Epoch of the best value (-1 if none improved). */
+  bestEpoch = -1;
+  /** Epoch at which training was stopped (-1 if it was not). */
+  stoppedEpoch = -1;
+  /** Epochs since the last improvement. */
+  wait = 0;
+  private bestWeights: Record<string, Tensor> | null = null;
+
+  constructor(options: EarlyStoppingOptions = {}) {
+    checkOptions('EarlyStopping', options, ['monitor', 'mode', 'patience', 'minDelta', 'baseline', 'restoreBestWeights']);
+    this.monitor = options.monitor ?? 'valLoss';
+    if (typeof this.monitor !== 'string' || this.monitor === '') throw new ArgumentError('EarlyStopping', 'monitor', 'must be a non-empty string');
+    this.patience = options.patience ?? 0;
+    if (!Number.isSafeInteger(this.patience) || this.patience < 0) throw new ArgumentError('EarlyStopping', 'patience', `must be a non-negative integer, got ${String(options.patience)}`);
+    this.minDelta = Math.abs(options.minDelta ?? 0);
+    if (!Number.isFinite(this.minDelta)) throw new ArgumentError('EarlyStopping', 'minDelta', `must be a finite number, got ${String(options.minDelta)}`);
+    if (options.baseline !== undefined && typeof options.baseline !== 'number') throw new ArgumentError('EarlyStopping', 'baseline', 'must be a number');
+    this.baseline = options.baseline;
+    this.restoreBestWeights = options.restoreBestWeights ?? false;
+    this.modeOption = options.mode ?? 'auto';
+    this.mode = resolveMode('EarlyStopping', this.monitor, this.modeOption);
+  }
+
+  onTrainBegin(): void {
+    this.best = this.baseline ?? (this.mode === 'min' ? Infinity : -Infinity);
+    this.bestEpoch = -1;
+    this.stoppedEpoch = -1;
+    this.wait = 0;
+    this.bestWeights = null;
+  }
+
+  private improved(v: number): boolean {
+    if (Number.isNaN(v)) return false;
+    return this.mode === 'min' ? v < this.best - this.minDelta : v > this.best + this.minDelta;
+  }
+
+  onEpochEnd(epoch: number, logs: EpochLogs, ctx: TrainContext): void {
+    const v = monitored('EarlyStopping', this.monitor, logs);
+    if (this.improved(v)) {
+      this.best = v;
+      this.bestEpoch = epoch;
+      this.wait = 0;
+      if (this.restoreBestWeights) this.bestWeights = snapshot(ctx.model);
+      return;
+    }
+    this.wait++;
+    if (this.wait > this.patience) {
+      this.stoppedEpoch = epoch;
+      ctx.stopTraining = true;
+    }
+  }
+
+  onTrainEnd(ctx: TrainContext): void {
+    if (this.restoreBestWeights && this.bestWeights) ctx.model.loadStateDict(this.bestWeights);
+  }
+}
+
+/** The parts of an LR scheduler this callback uses (optim's schedulers all have them). */
+export interface SchedulerLike {
+  step(metric?: number): void;
+}
+
+export interface LRSchedulerCallbackOptions {
+  /** Pass this logged value to step() (for ReduceLROnPlateau, e.g. 'valLoss'); default: step() without one. */
+  monitor?: string;
+}
+
+/** Steps an LR scheduler once per epoch, after the epoch's logs are complete (PyTorch's usual placement). */
+export class LRSchedulerCallback implements Callback {
+  readonly monitor: string | undefined;
+  constructor(
+    readonly scheduler: SchedulerLike,
+    options: LRSchedulerCallbackOptions = {},
+  ) {
+    checkOptions('LRSchedulerCallback', options, ['monitor']);
+    if (!scheduler || typeof scheduler.step !== 'function') throw new ArgumentError('LRSchedulerCallback', 'scheduler', 'must have a step() method');
+    this.monitor = options.monitor;
+  }
+  onEpochEnd(_epoch: number, logs: EpochLogs): void {
+    if (this.monitor === undefined) this.scheduler.step();
+    else this.scheduler.step(monitored('LRSchedulerCallback', this.monitor, logs));
+  }
+}
+
+export interface LoggerOptions {
+  /** Keep an existing file and add to it (default false: start a new file). */
+  append?: boolean;
+}
+
+/** Writes one line per epoch to `path`: CSV with a header (epoch, then the logged names of the first epoch). */
+export class CSVLogger implements Callback {
+  private keys: string[] | null = null;
+  private readonly append: boolean;
+  constructor(
+    readonly path: string,
+    options: LoggerOptions = {},
+  ) {
+    checkOptions('CSVLogger', options, ['append']);
+    if (typeof path !== 'string' || path === '') throw new ArgumentError('CSVLogger', 'path', 'must be a non-empty string');
+    this.append = options.append ?? false;
+  }
+  onTrainBegin(): void {
+    mkdirSync(dirname(this.path), { recursive: true });
+    if (!this.append) writeFileSync(this.path, '');
+    this.keys = null;
+  }
+  onEpochEnd(epoch: number, logs: EpochLogs): void {
+    if (this.keys === null) {
+      this.keys = Object.keys(logs);
+      appendFileSync(this.path, `${['epoch', ...this.keys].join(',')}\n`);
+    }
+    appendFileSync(this.path, `${[epoch, ...this.keys.map((k) => logs[k] ?? '')].join(',')}\n`);
+  }
+}
+
+/** Writes one JSON object per epoch to `path` (JSON lines: `{"epoch":0,"loss":0.31,...}`). */
+export class JSONLogger implements Callback {
+  private readonly append: boolean;
+  constructor(
+    readonly path: string,
+    options: LoggerOptions = {},
+  ) {
+    checkOptions('JSONLogger', options, ['append']);
+    if (typeof path !== 'string' || path === '') throw new ArgumentError('JSONLogger', 'path', 'must be a non-empty string');
+    this.append = options.append ?? false;
+  }
+  onTrainBegin(): void {
+    mkdirSync(dirname(this.path), { recursive: true });
+    if (!this.append) writeFileSync(this.path, '');
+  }
+  onEpochEnd(epoch: number, logs: EpochLogs): void {
+    // NOTE: JSON has no NaN/Infinity; they are written as null.
+    appendFileSync(this.path, `${JSON.stringify({ epoch, ...logs })}\n`);
+  }
+}
