@@ -36,7 +36,7 @@ export const SHAPES: readonly GemmShape[] = [
 
 /** Per round and side: >= 2 samples (so >= 6 over 3 rounds), about 120 ms of samples, each >= 2 ms. */
 const POLICY: SamplePolicy = { minReps: 2, maxReps: 25, targetMs: 120, sampleMs: 2 };
-const ROUNDS = 5;
+const ROUNDS = 7;
 const SMOKE_POLICY: SamplePolicy = { minReps: 3, maxReps: 3, targetMs: 1, sampleMs: 0.2 };
 
 export interface SideResult {
@@ -60,6 +60,12 @@ export interface W1Row {
   openblas: SideResult | null;
   /** nodegrad / OpenBLAS median GFLOPS. */
   ratio: number | null;
+  /**
+   * Median over rounds of the per-round ratio (nodegrad's median GFLOPS in round r over OpenBLAS's in
+   * the same round): the two sides of a round run seconds apart, so a machine that speeds up or slows
+   * down between rounds (a shared host) moves both alike.
+   */
+  pairedRatio: number | null;
   /** Median GFLOPS / W0 peak at this thread count. */
   peakFraction: number | null;
   openblasPeakFraction: number | null;
@@ -96,12 +102,12 @@ export function nodegradGemm(s: GemmShape): (policy: SamplePolicy, warmup: numbe
  * Measures one shape at one thread count: `rounds` interleaved rounds of nodegrad and (when the
  * harness is there) OpenBLAS samples. Sets nodegrad's thread count; the caller restores it.
  */
-export function measureGemm(s: GemmShape, threads: number, harness: OpenblasHarness, policy: SamplePolicy, rounds: number): Pick<W1Row, 'nodegrad' | 'openblas' | 'ratio' | 'notes'> {
+export function measureGemm(s: GemmShape, threads: number, harness: OpenblasHarness, policy: SamplePolicy, rounds: number): Pick<W1Row, 'nodegrad' | 'openblas' | 'ratio' | 'pairedRatio' | 'notes'> {
   setNumThreads(threads);
   const ours = nodegradGemm(s);
   const flops = 2 * s.M * s.K * s.N;
-  const ng = { ms: [] as number[], inner: [] as number[] };
-  const ob = { ms: [] as number[], inner: [] as number[] };
+  const ng = { ms: [] as number[], inner: [] as number[], rounds: [] as number[] };
+  const ob = { ms: [] as number[], inner: [] as number[], rounds: [] as number[] };
   const notes: string[] = [];
   let estimate: number | undefined;
   const runOurs = (round: number): void => {
@@ -109,6 +115,7 @@ export function measureGemm(s: GemmShape, threads: number, harness: OpenblasHarn
     const warmup = round === 0 ? 2 : estimate !== undefined && estimate < 50 ? 1 : 0;
     const r = ours(policy, warmup, estimate);
     estimate = stats(r.ms).median;
+    ng.rounds[round] = estimate;
     ng.ms.push(...r.ms);
     ng.inner.push(r.inner);
   };
@@ -122,6 +129,7 @@ export function measureGemm(s: GemmShape, threads: number, harness: OpenblasHarn
       return;
     }
     if (r.threads !== threads) notes.push(`OpenBLAS ran with ${r.threads} threads, asked for ${threads}`);
+    if (r.ms.length) ob.rounds[round] = stats(r.ms).median;
     ob.ms.push(...r.ms);
     ob.inner.push(r.inner);
   };
@@ -136,7 +144,15 @@ export function measureGemm(s: GemmShape, threads: number, harness: OpenblasHarn
   }
   const nodegrad = side(flops, ng.ms, ng.inner);
   const openblas = ob.ms.length ? side(flops, ob.ms, ob.inner) : null;
-  return { nodegrad, openblas, ratio: openblas ? nodegrad.gflops.median / openblas.gflops.median : null, notes: [...new Set(notes)] };
+  const perRound: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const a = ng.rounds[r], b = ob.rounds[r];
+    if (a !== undefined && b !== undefined) perRound.push(b / a); // GFLOPS ratio = inverse ms ratio
+  }
+  return {
+    nodegrad, openblas, ratio: openblas ? nodegrad.gflops.median / openblas.gflops.median : null,
+    pairedRatio: perRound.length ? stats(perRound).median : null, notes: [...new Set(notes)],
+  };
 }
 
 /** Measures and prints W1; `w0` supplies the peaks for the "% peak" column. */
@@ -173,10 +189,11 @@ export function runW1(ctx: BenchContext, w0: W0Result | undefined): W1Result {
   const peakIsa = w0?.status === 'ok' ? w0.peaks[0]?.isa ?? '?' : null;
   table(
     `W1 SGEMM C = op(A)·op(B) (nodegrad: matmul(a, b, { out: c })), fp32 row-major, GFLOPS = 2MKN/s, median (min-max) of ${rounds} interleaved rounds`,
-    ['shape', 'MxKxN', 'threads', 'nodegrad GFLOPS', 'OpenBLAS GFLOPS', 'nodegrad/OpenBLAS', peakIsa ? `% W0 peak (${peakIsa})` : '% W0 peak'],
+    ['shape', 'MxKxN', 'threads', 'nodegrad GFLOPS', 'OpenBLAS GFLOPS', 'nodegrad/OpenBLAS', 'paired', peakIsa ? `% W0 peak (${peakIsa})` : '% W0 peak'],
     rows.map((r) => [
       r.shape, `${r.M}x${r.K}x${r.N}`, r.threads, fmtRange(r.nodegrad.gflops),
-      r.openblas ? fmtRange(r.openblas.gflops) : '-', r.ratio === null ? '-' : `${fmt(r.ratio)}x`, fmtPct(r.peakFraction),
+      r.openblas ? fmtRange(r.openblas.gflops) : '-', r.ratio === null ? '-' : `${fmt(r.ratio)}x`,
+      r.pairedRatio === null ? '-' : `${fmt(r.pairedRatio)}x`, fmtPct(r.peakFraction),
     ]),
   );
   console.log(openblas.status === 'ok'

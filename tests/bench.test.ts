@@ -50,6 +50,7 @@ describe('bench helpers', () => {
     const m = measureGemm(SHAPES[0]!, 1, { status: 'missing', reason: 'not in this test' }, tiny, 1);
     expect(m.openblas).toBeNull();
     expect(m.ratio).toBeNull();
+    expect(m.pairedRatio).toBeNull();
     expect(m.nodegrad.samples).toHaveLength(3);
     expectTiming(m.nodegrad.ms);
     expectTiming(m.nodegrad.gflops);
