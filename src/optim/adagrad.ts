@@ -8,7 +8,7 @@
 import { checkOptions } from '../core/errors.js';
 import type { Tensor } from '../tensor.js';
 import { fusedStep, stateLike } from './fused.js';
-import { Optimizer, checkNonNegative, type ParamGroup, type ParamsArg } from './optimizer.js';
+import { Optimizer, checkNonNegative, type ParamGroup, type ParamsArg, type StateValue } from './optimizer.js';
 
 export interface AdagradOptions {
   lr: number;
@@ -33,7 +33,7 @@ export class Adagrad extends Optimizer<AdagradOptions> {
     for (const k of ['lr', 'lrDecay', 'weightDecay', 'initialAccumulatorValue', 'eps'] as const) checkNonNegative('Adagrad', k, g[k]);
   }
 
-  private ensureState(p: Tensor): Record<string, Tensor | number> {
+  private ensureState(p: Tensor): Record<string, StateValue> {
     const s = this.stateOf(p);
     if (s.step === undefined) {
       s.step = 0;

@@ -58,7 +58,7 @@ describe.each(['native', 'reference'] as const)('first-order optimizers match Py
       const loss = mlpLoss(ps);
       (c.negate ? loss.neg() : loss).backward();
       opt.step();
-      expect(Math.abs(loss.item() - step.loss)).toBeLessThanOrEqual(1e-5 * Math.abs(step.loss) + 1e-7);
+      expect(Math.abs((loss.item() as number) - step.loss)).toBeLessThanOrEqual(1e-5 * Math.abs(step.loss) + 1e-7);
       // float32 over 20 steps: 1e-5 relative, with an absolute floor of 1e-6 for parameters near 0.
       ps.forEach((p, i) => expectClose(p.toFloat32Array(), step.params[i]!, { rtol: 1e-5, atol: 1e-6 }, `${label(c)}: step ${k + 1}, parameter ${i}`));
     });
