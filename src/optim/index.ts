@@ -7,3 +7,4 @@ export { Adagrad, type AdagradOptions } from './adagrad.js';
 export { RMSprop, type RMSpropOptions } from './rmsprop.js';
 export { Adadelta, type AdadeltaOptions } from './adadelta.js';
 export { LBFGS, type LBFGSOptions } from './lbfgs.js';
+export { Newton, type NewtonOptions, type NewtonStepKind, type NewtonDerivatives } from './newton.js';
