@@ -191,7 +191,17 @@ export interface StepLROptions extends LRSchedulerOptions {
   gamma?: number;
 }
 
-/** Multiplies the lr by gamma every stepSize epochs (PyTorch's StepLR). */
+/**
+ * Multiplies the lr by gamma every stepSize epochs (PyTorch's StepLR).
+ *
+ * @example
+ * const opt = new optim.SGD(model.parameters(), { lr: 0.05 });
+ * const sched = new optim.StepLR(opt, { stepSize: 30, gamma: 0.1 }); // 0.05 for epochs 0-29, 0.005 for 30-59, ...
+ * for (let epoch = 0; epoch < 100; epoch++) {
+ *   trainOneEpoch(opt);
+ *   sched.step();
+ * }
+ */
 export class StepLR extends LRScheduler {
   stepSize: number;
   gamma: number;
@@ -413,6 +423,14 @@ export interface GradientScaledLROptions extends LRSchedulerOptions {
  * lr = initialLr/(‖g‖ + eps) (with SGD: steps of fixed length initialLr), then clamped to [minLr, maxLr].
  * Call step() after backward() and before optimizer.step(), on every batch (`kind` is 'gradient'). A group
  * whose parameters have no gradient (as at construction) gets its initialLr.
+ *
+ * @example
+ * const opt = new optim.SGD([x], { lr: 0.1 });
+ * const sched = new optim.GradientScaledLR(opt, { mode: 'normalized' });
+ * opt.zeroGrad();
+ * loss(x).backward();
+ * sched.step(); // lr = 0.1 / (‖x.grad‖ + 1e-8)
+ * opt.step(); // x moves by 0.1 along −x.grad
  */
 export class GradientScaledLR extends LRScheduler {
   override readonly kind = 'gradient' as const;
@@ -485,6 +503,13 @@ export interface ReduceLROnPlateauOptions {
  * Reduces every group's lr by `factor` when a metric has stopped improving for `patience` epochs
  * (PyTorch's ReduceLROnPlateau): call `step(metric)` once per epoch with, e.g., the validation loss.
  * `kind` is 'plateau', which tells it apart from the other schedulers.
+ *
+ * @example
+ * const sched = new optim.ReduceLROnPlateau(opt, { patience: 2, factor: 0.5 });
+ * for (let epoch = 0; epoch < 50; epoch++) {
+ *   trainOneEpoch(opt);
+ *   sched.step(validationLoss()); // halves the lrs after 3 epochs without a 1e-4 relative improvement
+ * }
  */
 export class ReduceLROnPlateau {
   readonly kind = 'plateau' as const;
