@@ -7,9 +7,15 @@ import { enableGrad, noGrad } from '../engine.js';
 import { clone } from '../ops/layout.js';
 import { Tensor } from '../tensor.js';
 
+/**
+ * One entry of an optimizer's per-parameter state: a tensor (moments, buffers), a number (step counts), null
+ * (not yet set), or a list of tensors and numbers (L-BFGS's history).
+ */
+export type StateValue = Tensor | number | null | (Tensor | number)[];
+
 /** Optimizer state as PyTorch's state_dict(): per-parameter state by index, and the groups' options. */
 export interface OptimizerStateDict<O> {
-  state: Record<number, Record<string, Tensor | number>>;
+  state: Record<number, Record<string, StateValue>>;
   paramGroups: (O & { params: number[] })[];
 }
 
@@ -19,7 +25,7 @@ export type ParamsArg<O> = Iterable<Tensor> | readonly (Partial<O> & { params: I
 export abstract class Optimizer<O extends object> {
   readonly paramGroups: ParamGroup<O>[] = [];
   /** Per-parameter state (momentum buffers, moments, step counts). */
-  readonly state = new Map<Tensor, Record<string, Tensor | number>>();
+  readonly state = new Map<Tensor, Record<string, StateValue>>();
 
   constructor(
     readonly name: string,
@@ -86,7 +92,8 @@ export abstract class Optimizer<O extends object> {
    * tensors are copies, so later steps do not change the snapshot.
    */
   stateDict(): OptimizerStateDict<O> {
-    const state: Record<number, Record<string, Tensor | number>> = {};
+    const state: Record<number, Record<string, StateValue>> = {};
+    const copy = (v: StateValue): StateValue => (v instanceof Tensor ? clone(v) : Array.isArray(v) ? v.map((x) => (x instanceof Tensor ? clone(x) : x)) : v);
     const paramGroups: (O & { params: number[] })[] = [];
     let index = 0;
     noGrad(() => {
@@ -94,7 +101,7 @@ export abstract class Optimizer<O extends object> {
         const ids: number[] = [];
         for (const p of g.params) {
           const s = this.state.get(p);
-          if (s) state[index] = Object.fromEntries(Object.entries(s).map(([k, v]) => [k, v instanceof Tensor ? clone(v) : v]));
+          if (s) state[index] = Object.fromEntries(Object.entries(s).map(([k, v]) => [k, copy(v)]));
           ids.push(index++);
         }
         const { params: _params, ...options } = g;
@@ -129,23 +136,23 @@ export abstract class Optimizer<O extends object> {
       this.validate(full);
       groups.push(full);
     });
-    const next = new Map<Tensor, Record<string, Tensor | number>>();
+    const next = new Map<Tensor, Record<string, StateValue>>();
     noGrad(() => {
       for (const [key, entry] of Object.entries(sd.state)) {
         const p = byIndex.get(Number(key));
         if (!p) throw new ArgumentError(this.name, `stateDict.state[${key}]`, 'names no parameter of the parameter groups');
-        const copy: Record<string, Tensor | number> = {};
-        for (const [k, v] of Object.entries(entry)) {
+        const copy: Record<string, StateValue> = {};
+        const item = (where: string, v: unknown): Tensor | number => {
           if (v instanceof Tensor) {
-            if (!shapesEqual(v.shape, p.shape) && v.numel() !== 1) {
-              throw new ShapeError(this.name, `stateDict.state[${key}].${k}`, 'must have the shape of its parameter', { state: v.shape, param: p.shape });
-            }
-            copy[k] = clone(v.dtype === p.dtype ? v : v.to(p.dtype));
-          } else if (typeof v === 'number') {
-            copy[k] = v;
-          } else {
-            throw new ArgumentError(this.name, `stateDict.state[${key}].${k}`, `must be a Tensor or a number, got ${typeof v}`);
+            this.checkStateTensor(where, v, p);
+            return clone(v.dtype === p.dtype ? v : v.to(p.dtype));
           }
+          if (typeof v === 'number') return v;
+          throw new ArgumentError(this.name, where, `must be a Tensor or a number, got ${v === null ? 'null' : typeof v}`);
+        };
+        for (const [k, v] of Object.entries(entry as Record<string, unknown>)) {
+          const where = `stateDict.state[${key}].${k}`;
+          copy[k] = v === null ? null : Array.isArray(v) ? v.map((x, i) => item(`${where}[${i}]`, x)) : item(where, v);
         }
         next.set(p, copy);
       }
@@ -155,7 +162,17 @@ export abstract class Optimizer<O extends object> {
     for (const [p, s] of next) this.state.set(p, s);
   }
 
-  protected stateOf(p: Tensor): Record<string, Tensor | number> {
+  /**
+   * Checks a state tensor of parameter p that loadStateDict is about to copy in (throws ShapeError). The
+   * default wants p's shape or a single element; optimizers with other state (L-BFGS) override it.
+   */
+  protected checkStateTensor(where: string, v: Tensor, p: Tensor): void {
+    if (!shapesEqual(v.shape, p.shape) && v.numel() !== 1) {
+      throw new ShapeError(this.name, where, 'must have the shape of its parameter', { state: v.shape, param: p.shape });
+    }
+  }
+
+  protected stateOf(p: Tensor): Record<string, StateValue> {
     let s = this.state.get(p);
     if (!s) {
       s = {};
