@@ -118,17 +118,29 @@ export class EarlyStopping implements Callback {
   }
 }
 
-/** The parts of an LR scheduler this callback uses (optim's schedulers all have them). */
+/**
+ * The parts of an LR scheduler this callback uses. optim's schedulers say how they step by `kind`:
+ * 'epoch' (step() per epoch), 'plateau' (step(metric) per epoch) or 'gradient' (step() after every
+ * backward, before the optimizer's step); an object without `kind` is stepped per epoch.
+ */
 export interface SchedulerLike {
+  readonly kind?: 'epoch' | 'plateau' | 'gradient';
   step(metric?: number): void;
 }
 
 export interface LRSchedulerCallbackOptions {
-  /** Pass this logged value to step() (for ReduceLROnPlateau, e.g. 'valLoss'); default: step() without one. */
+  /**
+   * The logged value passed to step(metric): required by a 'plateau' scheduler (default 'valLoss' for
+   * one, e.g. ReduceLROnPlateau), optional for others (default: step() without a value).
+   */
   monitor?: string;
 }
 
-/** Steps an LR scheduler once per epoch, after the epoch's logs are complete (PyTorch's usual placement). */
+/**
+ * Steps an LR scheduler where PyTorch's recipes put it: once per epoch after the epoch's logs are
+ * complete (so the logged `lr` is the one the epoch used), or for a 'gradient' scheduler
+ * (GradientScaledLR) after every backward pass, before the optimizer's step.
+ */
 export class LRSchedulerCallback implements Callback {
   readonly monitor: string | undefined;
   constructor(
@@ -137,9 +149,16 @@ export class LRSchedulerCallback implements Callback {
   ) {
     checkOptions('LRSchedulerCallback', options, ['monitor']);
     if (!scheduler || typeof scheduler.step !== 'function') throw new ArgumentError('LRSchedulerCallback', 'scheduler', 'must have a step() method');
-    this.monitor = options.monitor;
+    if (scheduler.kind !== undefined && !['epoch', 'plateau', 'gradient'].includes(scheduler.kind)) {
+      throw new ArgumentError('LRSchedulerCallback', 'scheduler.kind', `must be 'epoch', 'plateau' or 'gradient', got ${JSON.stringify(scheduler.kind)}`);
+    }
+    this.monitor = options.monitor ?? (scheduler.kind === 'plateau' ? 'valLoss' : undefined);
+  }
+  onAfterBackward(): void {
+    if (this.scheduler.kind === 'gradient') this.scheduler.step();
   }
   onEpochEnd(_epoch: number, logs: EpochLogs): void {
+    if (this.scheduler.kind === 'gradient') return;
     if (this.monitor === undefined) this.scheduler.step();
     else this.scheduler.step(monitored('LRSchedulerCallback', this.monitor, logs));
   }

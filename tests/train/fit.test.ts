@@ -271,6 +271,33 @@ describe('LR schedule, CSV and JSON callbacks', () => {
     expect(plain).toEqual([undefined, undefined]);
     expect(() => new train.LRSchedulerCallback({} as never)).toThrow(ArgumentError);
   });
+  it("steps optim's schedulers by kind: epoch, plateau (valLoss by default) and gradient (every batch)", () => {
+    const { batches } = problem(23);
+    const fitWith = (make: (o: optim.SGD) => train.SchedulerLike, epochs: number): { h: train.History; opt: optim.SGD } => {
+      const model = mlp(24);
+      const opt = new optim.SGD(model.parameters(), { lr: 0.1 });
+      const h = train.fit(model, { optimizer: opt, loss: F.crossEntropy, trainData: batches, valData: batches, epochs, progress: false, callbacks: [new train.LRSchedulerCallback(make(opt))] });
+      return { h, opt };
+    };
+    const step = fitWith((o) => new optim.StepLR(o, { stepSize: 2, gamma: 0.5 }), 5);
+    expect(step.h.values.lr).toEqual([0.1, 0.1, 0.05, 0.05, 0.025]);
+    // ReduceLROnPlateau on valLoss, patience 0, with a threshold no epoch can beat after the first: the
+    // first epoch sets the best, the second is bad and reduces the lr the third epoch uses, and so on.
+    const plateau = fitWith((o) => new optim.ReduceLROnPlateau(o, { mode: 'max', patience: 0, factor: 0.5, threshold: 10 }), 4);
+    expect(plateau.h.values.lr).toEqual([0.1, 0.1, 0.05, 0.025]);
+    // GradientScaledLR: after each batch's backward the lr is 0.1/(‖g‖ + eps) of that batch's gradient.
+    const norms: number[] = [];
+    let sched: optim.GradientScaledLR | null = null;
+    const model = mlp(25);
+    const opt = new optim.SGD(model.parameters(), { lr: 0.1 });
+    sched = new optim.GradientScaledLR(opt, { mode: 'normalized' });
+    train.fit(model, {
+      optimizer: opt, loss: F.crossEntropy, trainData: batches, epochs: 1, progress: false,
+      callbacks: [new train.LRSchedulerCallback(sched), { onBatchEnd: () => norms.push(opt.paramGroups[0]!.lr * (sched!.lastGradNorms[0]! + 1e-8)) }],
+    });
+    expect(norms).toHaveLength(batches.length);
+    for (const v of norms) expect(v).toBeCloseTo(0.1, 12);
+  });
   it('CSVLogger and JSONLogger write one line per epoch', () => {
     const { batches } = problem(21);
     const model = mlp(22);
