@@ -29,6 +29,9 @@ export class JsonSyntaxError extends Error {
 export const MAX_JSON_DEPTH = 64;
 
 const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
+const TRUE: JsonNode = { kind: 'boolean', value: true };
+const FALSE: JsonNode = { kind: 'boolean', value: false };
+const NULL: JsonNode = { kind: 'null' };
 const ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
 
 /** Parses `text` as exactly one JSON value surrounded by optional whitespace. */
@@ -57,6 +60,7 @@ export function parseJsonStrict(text: string): JsonNode {
     expect('"');
     let out = '';
     let run = pos;
+    let surrogateEscape = false;
     for (;;) {
       if (pos >= text.length) fail('unterminated string', start);
       const c = text.charCodeAt(pos);
@@ -76,7 +80,9 @@ export function parseJsonStrict(text: string): JsonNode {
       if (e === 'u') {
         const hex = text.slice(pos + 2, pos + 6);
         if (!/^[0-9a-fA-F]{4}$/.test(hex)) fail('bad \\u escape');
-        out += String.fromCharCode(parseInt(hex, 16));
+        const code = parseInt(hex, 16);
+        if (code >= 0xd800 && code <= 0xdfff) surrogateEscape = true;
+        out += String.fromCharCode(code);
         pos += 6;
       } else {
         const r = ESCAPES[e!];
@@ -86,9 +92,9 @@ export function parseJsonStrict(text: string): JsonNode {
       }
       run = pos;
     }
-    // NOTE: a lone surrogate (from a \uD800-style escape) cannot be re-encoded as UTF-8; serde_json,
-    // which the safetensors library uses, refuses it too.
-    if (/\p{Surrogate}/u.test(out)) fail('string holds an unpaired UTF-16 surrogate', start);
+    // NOTE: a lone surrogate (from a \uD800-style escape; the text itself is decoded UTF-8) cannot be
+    // re-encoded as UTF-8; serde_json, which the safetensors library uses, refuses it too.
+    if (surrogateEscape && /\p{Surrogate}/u.test(out)) fail('string holds an unpaired UTF-16 surrogate', start);
     return out;
   };
 
@@ -150,17 +156,25 @@ export function parseJsonStrict(text: string): JsonNode {
       }
     }
     if (c === '"') return { kind: 'string', value: parseString() };
-    for (const [word, node] of [['true', { kind: 'boolean', value: true }], ['false', { kind: 'boolean', value: false }], ['null', { kind: 'null' }]] as const) {
-      if (text.startsWith(word, pos)) {
-        pos += word.length;
-        return node;
-      }
+    if (c === 't' && text.startsWith('true', pos)) {
+      pos += 4;
+      return TRUE;
     }
-    NUMBER.lastIndex = pos;
-    const m = NUMBER.exec(text);
-    if (m) {
-      pos += m[0].length;
-      return { kind: 'number', raw: m[0] };
+    if (c === 'f' && text.startsWith('false', pos)) {
+      pos += 5;
+      return FALSE;
+    }
+    if (c === 'n' && text.startsWith('null', pos)) {
+      pos += 4;
+      return NULL;
+    }
+    if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) {
+      NUMBER.lastIndex = pos;
+      const m = NUMBER.exec(text);
+      if (m) {
+        pos += m[0].length;
+        return { kind: 'number', raw: m[0] };
+      }
     }
     return fail(`unexpected ${describe(pos)}`);
   };

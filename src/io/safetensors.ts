@@ -325,6 +325,7 @@ export function parseHeader(bytes: Uint8Array, op: string, source: string): Pars
     if (!(e instanceof JsonSyntaxError)) throw e;
     const dup = e.duplicatePath;
     if (dup && dup.length === 1) throw bad('appears more than once in the header', dup[0]);
+    if (dup && dup.length > 1 && dup[0] === METADATA_KEY) throw bad(`header's ${METADATA_KEY} has the key ${JSON.stringify(dup.slice(1).join('.'))} more than once`);
     if (dup && dup.length > 1) throw bad(`has the field ${JSON.stringify(dup.slice(1).join('.'))} more than once`, dup[0]);
     throw bad(`header is not valid JSON: ${e.message}`);
   }
@@ -530,7 +531,7 @@ export function checkPath(op: string, path: unknown): string {
 
 /** @internal A short description of a value for error messages. */
 export function describeValue(v: unknown): string {
-  if (v === null) return 'null';
+  if (v === null || v === undefined) return String(v);
   if (Array.isArray(v)) return 'an array';
   if (v instanceof Map) return 'a Map';
   if (typeof v === 'object') return (v as object).constructor?.name ?? 'an object';
