@@ -45,3 +45,4 @@ export * as optim from './optim/index.js';
 export * as autograd from './autograd/index.js';
 export * as data from './data/index.js';
 export * as train from './train/index.js';
+export * as io from './io/index.js';
