@@ -9,7 +9,7 @@ import { ArgumentError, NodegradError, ShapeError, checkOptions } from '../core/
 import { shapesEqual } from '../core/shape.js';
 import { Tensor } from '../tensor.js';
 import { Module } from '../nn/module.js';
-import { Optimizer, type OptimizerStateDict } from '../optim/optimizer.js';
+import { Optimizer, type OptimizerStateDict, type StateValue } from '../optim/optimizer.js';
 import { SerializationError } from './errors.js';
 import { checkPath, describeValue, planFile, readSafetensors, writeFileAtomic, type PathArg } from './safetensors.js';
 
@@ -76,10 +76,15 @@ interface OptimizerRecord {
   type: string;
   /** Parameter groups: options and parameter indices, as Optimizer.stateDict() gives them. */
   paramGroups: (Record<string, unknown> & { params: number[] })[];
-  /** Per parameter index: the state entries that are numbers (step counts). */
-  scalars: Record<string, Record<string, number>>;
+  /** Per parameter index: the state entries that are numbers (step counts) or null. */
+  scalars: Record<string, Record<string, number | null>>;
   /** Per parameter index: the names of the state entries stored as tensors. */
   tensors: Record<string, string[]>;
+  /**
+   * Per parameter index: state entries that are lists (L-BFGS's history), each element a number or
+   * `{ tensor: j }` for the tensor stored under `optimizer.state.<paramIndex>.<name>.<j>`.
+   */
+  lists?: Record<string, Record<string, (number | { tensor: number })[]>>;
 }
 
 /**
@@ -123,6 +128,16 @@ export function saveCheckpoint(path: PathArg, options: SaveCheckpointOptions): v
         if (v instanceof Tensor) {
           tensors.set(`${OPTIMIZER_STATE_PREFIX}${index}.${name}`, v);
           (record.tensors[index] ??= []).push(name);
+        } else if (Array.isArray(v)) {
+          const list = v.map((x, j) => {
+            if (!(x instanceof Tensor)) {
+              checkJson(op, `optimizer state[${index}].${name}[${j}]`, x, 0);
+              return x;
+            }
+            tensors.set(`${OPTIMIZER_STATE_PREFIX}${index}.${name}.${j}`, x);
+            return { tensor: j };
+          });
+          ((record.lists ??= {})[index] ??= {})[name] = list;
         } else {
           checkJson(op, `optimizer state[${index}].${name}`, v, 0);
           (record.scalars[index] ??= {})[name] = v;
@@ -177,11 +192,14 @@ export function loadCheckpoint(path: PathArg, options: LoadCheckpointOptions): C
   for (const [k, t] of Object.entries(tensors)) (record && k.startsWith(OPTIMIZER_STATE_PREFIX) ? optimizerTensors : modelTensors).set(k, t);
   const expectedOptimizerKeys = new Set<string>();
   if (record) {
-    for (const [index, names] of Object.entries(record.tensors)) {
-      for (const name of names) {
-        const key = `${OPTIMIZER_STATE_PREFIX}${index}.${name}`;
-        if (!optimizerTensors.has(key)) throw bad(`is listed in the optimizer record but missing from the file`, key);
-        expectedOptimizerKeys.add(key);
+    const expect = (key: string): void => {
+      if (!optimizerTensors.has(key)) throw bad(`is listed in the optimizer record but missing from the file`, key);
+      expectedOptimizerKeys.add(key);
+    };
+    for (const [index, names] of Object.entries(record.tensors)) for (const name of names) expect(`${OPTIMIZER_STATE_PREFIX}${index}.${name}`);
+    for (const [index, lists] of Object.entries(record.lists ?? {})) {
+      for (const [name, list] of Object.entries(lists)) {
+        for (const x of list) if (typeof x === 'object') expect(`${OPTIMIZER_STATE_PREFIX}${index}.${name}.${x.tensor}`);
       }
     }
     for (const key of optimizerTensors.keys()) if (!expectedOptimizerKeys.has(key)) throw bad(`is not listed in the checkpoint's optimizer record`, key);
@@ -249,7 +267,14 @@ function parseOptimizerRecord(text: string, bad: (problem: string) => Serializat
   });
   if (!isRecord(r.scalars)) return fail('scalars must be an object');
   for (const [k, s] of Object.entries(r.scalars)) {
-    if (!isRecord(s) || !Object.values(s).every((v) => typeof v === 'number')) fail(`scalars[${k}] must map names to numbers`);
+    if (!isRecord(s) || !Object.values(s).every((v) => typeof v === 'number' || v === null)) fail(`scalars[${k}] must map names to numbers or null`);
+  }
+  if (r.lists !== undefined) {
+    if (!isRecord(r.lists)) return fail('lists must be an object');
+    for (const [k, s] of Object.entries(r.lists)) {
+      const element = (x: unknown): boolean => typeof x === 'number' || (isRecord(x) && Number.isSafeInteger(x.tensor) && (x.tensor as number) >= 0 && Object.keys(x).length === 1);
+      if (!isRecord(s) || !Object.values(s).every((l) => Array.isArray(l) && l.every(element))) fail(`lists[${k}] must map names to arrays of numbers and { tensor: index }`);
+    }
   }
   if (!isRecord(r.tensors)) return fail('tensors must be an object');
   for (const [k, s] of Object.entries(r.tensors)) {
@@ -277,22 +302,33 @@ function buildOptimizerState(
       params.set(String(index), mine[k]!);
     });
   });
-  const state: Record<number, Record<string, Tensor | number>> = {};
-  const entry = (index: string): Record<string, Tensor | number> => {
+  const state: Record<number, Record<string, StateValue>> = {};
+  const entry = (index: string): Record<string, StateValue> => {
     if (!params.has(index)) throw bad(`optimizer record has state for parameter index ${index}, which no parameter group lists`);
     return (state[Number(index)] ??= {});
   };
   for (const [index, scalars] of Object.entries(record.scalars)) Object.assign(entry(index), scalars);
+  /** The file's tensor `key`, checked as the optimizer checks state for parameter p (before anything loads). */
+  const stateTensor = (key: string, p: Tensor): Tensor => {
+    const t = tensors.get(key)!;
+    try {
+      optimizer.checkStateTensor(key, t, p);
+    } catch (e) {
+      if (e instanceof ShapeError) throw new ShapeError(op, `${file}: tensor ${JSON.stringify(key)}`, 'must have the shape of its parameter', { checkpoint: t.shape, parameter: p.shape });
+      throw e;
+    }
+    return t;
+  };
   for (const [index, names] of Object.entries(record.tensors)) {
     const p = params.get(index);
     const e = entry(index);
-    for (const name of names) {
-      const key = `${OPTIMIZER_STATE_PREFIX}${index}.${name}`;
-      const t = tensors.get(key)!;
-      if (!shapesEqual(t.shape, p!.shape) && t.numel() !== 1) {
-        throw new ShapeError(op, `${file}: tensor ${JSON.stringify(key)}`, 'must have the shape of its parameter', { checkpoint: t.shape, parameter: p!.shape });
-      }
-      e[name] = t;
+    for (const name of names) e[name] = stateTensor(`${OPTIMIZER_STATE_PREFIX}${index}.${name}`, p!);
+  }
+  for (const [index, lists] of Object.entries(record.lists ?? {})) {
+    const p = params.get(index);
+    const e = entry(index);
+    for (const [name, list] of Object.entries(lists)) {
+      e[name] = list.map((x) => (typeof x === 'number' ? x : stateTensor(`${OPTIMIZER_STATE_PREFIX}${index}.${name}.${x.tensor}`, p!)));
     }
   }
   return { state, paramGroups: record.paramGroups as never };

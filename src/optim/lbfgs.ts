@@ -111,7 +111,7 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
   }
 
   /** State tensors of L-BFGS are flat vectors over all parameters. */
-  protected override checkStateTensor(where: string, v: Tensor, _p: Tensor): void {
+  override checkStateTensor(where: string, v: Tensor, _p: Tensor): void {
     const n = this.numel();
     if (v.ndim !== 1 || v.shape[0] !== n) throw new ShapeError('LBFGS', where, `must be a flat vector of all ${n} parameter elements`, { state: v.shape });
   }

@@ -165,8 +165,9 @@ export abstract class Optimizer<O extends object> {
   /**
    * Checks a state tensor of parameter p that loadStateDict is about to copy in (throws ShapeError). The
    * default wants p's shape or a single element; optimizers with other state (L-BFGS) override it.
+   * Public so that checkpoint readers can validate before loading anything.
    */
-  protected checkStateTensor(where: string, v: Tensor, p: Tensor): void {
+  checkStateTensor(where: string, v: Tensor, p: Tensor): void {
     if (!shapesEqual(v.shape, p.shape) && v.numel() !== 1) {
       throw new ShapeError(this.name, where, 'must have the shape of its parameter', { state: v.shape, param: p.shape });
     }

@@ -123,10 +123,9 @@ export class EarlyStopping implements Callback {
  * 'epoch' (step() per epoch), 'plateau' (step(metric) per epoch) or 'gradient' (step() after every
  * backward, before the optimizer's step); an object without `kind` is stepped per epoch.
  */
-export interface SchedulerLike {
-  readonly kind?: 'epoch' | 'plateau' | 'gradient';
-  step(metric?: number): void;
-}
+export type SchedulerLike =
+  | { readonly kind?: 'epoch' | 'gradient'; step(metric?: number): void }
+  | { readonly kind: 'plateau'; step(metric: number): void };
 
 export interface LRSchedulerCallbackOptions {
   /**
@@ -155,12 +154,16 @@ export class LRSchedulerCallback implements Callback {
     this.monitor = options.monitor ?? (scheduler.kind === 'plateau' ? 'valLoss' : undefined);
   }
   onAfterBackward(): void {
-    if (this.scheduler.kind === 'gradient') this.scheduler.step();
+    if (this.scheduler.kind === 'gradient') this.stepNow();
   }
   onEpochEnd(_epoch: number, logs: EpochLogs): void {
     if (this.scheduler.kind === 'gradient') return;
-    if (this.monitor === undefined) this.scheduler.step();
-    else this.scheduler.step(monitored('LRSchedulerCallback', this.monitor, logs));
+    this.stepNow(this.monitor === undefined ? undefined : monitored('LRSchedulerCallback', this.monitor, logs));
+  }
+  private stepNow(metric?: number): void {
+    const s = this.scheduler as { step(metric?: number): void };
+    if (metric === undefined) s.step();
+    else s.step(metric);
   }
 }
 

@@ -90,6 +90,30 @@ describe('resuming training from a checkpoint', () => {
     expect(bits(resumed)).not.toEqual(bits(straight));
   });
 
+  it('L-BFGS (history lists, flat vectors, null entries) resumes bitwise too', () => {
+    const closureFor = (model: nn.Sequential, opt: optim.LBFGS) => (): Tensor => {
+      opt.zeroGrad();
+      const loss = F.crossEntropy(model.forward(X), Y);
+      loss.backward();
+      return loss;
+    };
+    const make = (seed: number): [nn.Sequential, optim.LBFGS] => {
+      const m = mlp(seed, [6, 4, 3]);
+      return [m, new optim.LBFGS(m.parameters(), { maxIter: 3, historySize: 4, lineSearchFn: 'strong_wolfe' })];
+    };
+    const [straight, sOpt] = make(1);
+    for (let i = 0; i < 5; i++) sOpt.step(closureFor(straight, sOpt));
+    const [first, fOpt] = make(1);
+    for (let i = 0; i < 3; i++) fOpt.step(closureFor(first, fOpt));
+    const file = newFile();
+    io.saveCheckpoint(file, { model: first, optimizer: fOpt });
+    const [resumed, rOpt] = make(2);
+    io.loadCheckpoint(file, { model: resumed, optimizer: rOpt });
+    expect(JSON.parse(optimizerSnapshot(rOpt))).toEqual(JSON.parse(optimizerSnapshot(fOpt)));
+    for (let i = 3; i < 5; i++) rOpt.step(closureFor(resumed, rOpt));
+    expect(bits(resumed)).toEqual(bits(straight));
+  });
+
   it('stores model tensors under their stateDict keys and optimizer tensors under optimizer.state.<index>.<name>', () => {
     const model = mlp(3);
     const opt = adam(model);
