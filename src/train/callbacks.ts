@@ -5,6 +5,7 @@ import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ArgumentError, checkOptions } from '../core/errors.js';
 import { noGrad } from '../engine.js';
+import { saveCheckpoint } from '../io/checkpoint.js';
 import { clone } from '../ops/layout.js';
 import type { Tensor } from '../tensor.js';
 import type { Callback, EpochLogs, TrainContext } from './fit.js';
@@ -216,5 +217,68 @@ export class JSONLogger implements Callback {
   onEpochEnd(epoch: number, logs: EpochLogs): void {
     // NOTE: JSON has no NaN/Infinity; they are written as null.
     appendFileSync(this.path, `${JSON.stringify({ epoch, ...logs })}\n`);
+  }
+}
+
+export interface ModelCheckpointOptions {
+  /** Logged value deciding "best" (default 'valLoss'; only used with saveBestOnly). */
+  monitor?: string;
+  /** 'min', 'max' or 'auto' (default, from the name). */
+  mode?: MonitorMode;
+  /** Write only when the monitored value improved (default false: every epoch). */
+  saveBestOnly?: boolean;
+  /** Include the optimizer's state, so training can resume exactly (default true). */
+  saveOptimizer?: boolean;
+}
+
+/**
+ * Saves a checkpoint (io.saveCheckpoint: safetensors, written atomically, so a crash mid-save leaves
+ * the previous file intact) at the end of epochs: the model, the optimizer's state and, as metadata,
+ * the epoch and its logs. `path` may contain `{epoch}` (1-based) for one file per epoch.
+ * Resume with `io.loadCheckpoint(path, { model, optimizer })` and `fit(..., { initialEpoch: metadata.epoch })`.
+ */
+export class ModelCheckpoint implements Callback {
+  readonly monitor: string;
+  readonly saveBestOnly: boolean;
+  readonly saveOptimizer: boolean;
+  private readonly mode: 'min' | 'max';
+  /** Best monitored value so far (saveBestOnly). */
+  best = Number.NaN;
+  /** Paths written, in order. */
+  readonly saved: string[] = [];
+
+  constructor(
+    readonly path: string,
+    options: ModelCheckpointOptions = {},
+  ) {
+    checkOptions('ModelCheckpoint', options, ['monitor', 'mode', 'saveBestOnly', 'saveOptimizer']);
+    if (typeof path !== 'string' || path === '') throw new ArgumentError('ModelCheckpoint', 'path', 'must be a non-empty string');
+    this.monitor = options.monitor ?? 'valLoss';
+    this.mode = resolveMode('ModelCheckpoint', this.monitor, options.mode ?? 'auto');
+    this.saveBestOnly = options.saveBestOnly ?? false;
+    this.saveOptimizer = options.saveOptimizer ?? true;
+  }
+
+  onTrainBegin(): void {
+    this.best = this.mode === 'min' ? Infinity : -Infinity;
+  }
+
+  onEpochEnd(epoch: number, logs: EpochLogs, ctx: TrainContext): void {
+    if (this.saveBestOnly) {
+      const v = monitored('ModelCheckpoint', this.monitor, logs);
+      const better = !Number.isNaN(v) && (this.mode === 'min' ? v < this.best : v > this.best);
+      if (!better) return;
+      this.best = v;
+    }
+    const file = this.path.replaceAll('{epoch}', String(epoch + 1));
+    mkdirSync(dirname(file), { recursive: true });
+    // NOTE: JSON has no NaN/Infinity: such log values are stored as null.
+    const finite = Object.fromEntries(Object.entries(logs).map(([k, v]) => [k, Number.isFinite(v) ? v : null]));
+    saveCheckpoint(file, {
+      model: ctx.model,
+      ...(this.saveOptimizer ? { optimizer: ctx.optimizer } : {}),
+      metadata: { epoch: epoch + 1, logs: finite },
+    });
+    this.saved.push(file);
   }
 }

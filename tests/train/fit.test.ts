@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ArgumentError, F, ShapeError, cast, manualSeed, noGrad, nn, optim, rand, randn, randint, tensor, train, type Tensor } from '../../src/index.js';
+import { ArgumentError, F, ShapeError, cast, io, manualSeed, noGrad, nn, optim, rand, randn, randint, tensor, train, type Tensor } from '../../src/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'nodegrad-train-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -331,5 +331,41 @@ describe('bestOfSeeds', () => {
     expect(nan.best.seed).toBe(2);
     expect(() => train.bestOfSeeds([], () => 0, { score: (x) => x })).toThrow(ArgumentError);
     expect(() => train.bestOfSeeds([1.5], () => 0, { score: (x) => x })).toThrow(/seeds\[0\]/);
+  });
+});
+
+describe('ModelCheckpoint', () => {
+  it('resume: fit 2 epochs with checkpoints, load into a fresh model + optimizer, fit from epoch 2 to 4 = 4 epochs straight, bitwise', () => {
+    const { batches } = problem(31);
+    const straight = mlp(32);
+    train.fit(straight, { optimizer: new optim.Adam(straight.parameters(), { lr: 0.01 }), loss: F.crossEntropy, trainData: batches, epochs: 4, progress: false });
+
+    const first = mlp(32);
+    const path = join(dir, 'ckpt', 'epoch-{epoch}.safetensors');
+    const cb = new train.ModelCheckpoint(path, { saveBestOnly: false });
+    train.fit(first, { optimizer: new optim.Adam(first.parameters(), { lr: 0.01 }), loss: F.crossEntropy, trainData: batches, valData: batches, epochs: 2, progress: false, callbacks: [cb] });
+    expect(cb.saved).toEqual([join(dir, 'ckpt', 'epoch-1.safetensors'), join(dir, 'ckpt', 'epoch-2.safetensors')]);
+
+    const resumed = mlp(33);
+    const opt = new optim.Adam(resumed.parameters(), { lr: 0.5 });
+    const info = io.loadCheckpoint(cb.saved[1]!, { model: resumed, optimizer: opt });
+    const meta = info.metadata as { epoch: number; logs: Record<string, number> };
+    expect(meta.epoch).toBe(2);
+    expect(Object.keys(meta.logs)).toEqual(['loss', 'valLoss', 'lr']);
+    const h = train.fit(resumed, { optimizer: opt, loss: F.crossEntropy, trainData: batches, epochs: 4, initialEpoch: meta.epoch, progress: false });
+    expect(h.epochs).toEqual([2, 3]);
+    expect(params(resumed)).toEqual(params(straight));
+  });
+  it('saveBestOnly writes only the epochs that improve the monitored value', () => {
+    const { batches } = problem(34);
+    const model = mlp(35);
+    const script = [0.5, 0.4, 0.45, 0.3];
+    let e = 0;
+    const score: train.Metric = { name: 'score', update: () => [script[e]!, 1] as const };
+    const cb = new train.ModelCheckpoint(join(dir, 'best-{epoch}.safetensors'), { monitor: 'valScore', mode: 'min', saveBestOnly: true, saveOptimizer: false });
+    train.fit(model, { optimizer: new optim.SGD(model.parameters(), { lr: 0.1 }), loss: F.crossEntropy, trainData: batches, valData: batches.slice(0, 1), epochs: 4, metrics: [score], progress: false, callbacks: [{ onEpochEnd: () => { e++; } }, cb] });
+    expect(cb.saved.map((f) => f.slice(-18))).toEqual(['best-1.safetensors', 'best-2.safetensors', 'best-4.safetensors']);
+    expect(Object.keys(io.load(cb.saved[2]!).tensors).some((k) => k.startsWith('optimizer.'))).toBe(false);
+    expect(() => new train.ModelCheckpoint('')).toThrow(ArgumentError);
   });
 });
