@@ -5,5 +5,6 @@ export { Parameter } from './parameter.js';
 export { Linear, Identity, Flatten, type LinearOptions } from './layers/linear.js';
 export { ReLU, Sigmoid, Tanh, LeakyReLU, ELU, Softplus, GELU, Step, Softmax, LogSoftmax } from './layers/activation.js';
 export { Sequential, ModuleList } from './layers/containers.js';
+export { Dropout } from './layers/dropout.js';
 export { MSELoss, L1Loss, SmoothL1Loss, HuberLoss, BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, NLLLoss, KLDivLoss } from './layers/loss.js';
 export * as init from './init.js';
