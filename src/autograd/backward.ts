@@ -6,12 +6,13 @@
 import { AutogradError, ShapeError, DTypeError } from '../core/errors.js';
 import { isFloat } from '../core/dtype.js';
 import { shapesEqual } from '../core/shape.js';
-import { enableGrad, noGrad } from '../engine.js';
+import { enableGrad, isAnomalyEnabled, noGrad, withoutForwardAnomalyChecks } from '../engine.js';
 import type { PrimitiveName } from '../primitives.js';
 import { Tensor, type GradNode } from '../tensor.js';
 import { add } from '../ops/elementwise.js';
 import { clone, detach } from '../ops/layout.js';
 import { derivatives, type Rule, type RuleContext } from './derivatives.js';
+import { checkAccumulated, checkRootGradient, checkRuleGradient } from './anomaly.js';
 
 export interface SweepOptions {
   retainGraph: boolean;
@@ -69,6 +70,8 @@ function frozenContext<K extends PrimitiveName>(node: GradNode, grad: Tensor, ne
  */
 export function sweep(op: string, roots: readonly Tensor[], grads: readonly (Tensor | null | undefined)[], options: SweepOptions): (Tensor | null)[] {
   const { retainGraph, createGraph, capture } = options;
+  // Anomaly mode: each gradient below is checked where it is made (the ops inside rules are not).
+  const anomaly = isAnomalyEnabled();
   const captureLeaf = new Map<Tensor, number>();
   const captureNode = new Map<GradNode, number[]>();
   const captured: (Tensor | null)[] = capture ? capture.map(() => null) : [];
@@ -82,7 +85,13 @@ export function sweep(op: string, roots: readonly Tensor[], grads: readonly (Ten
   // Storages a new .grad must not share: the caller's gradients and every .grad handed out so far.
   const handedOut = new Set<unknown>();
   for (const g of grads) if (g instanceof Tensor) handedOut.add(g.storage);
-  const accumulate = (acc: Tensor | null, g: Tensor): Tensor => (acc === null ? g : (add(acc, g) as Tensor));
+  /** acc + g, checked in anomaly mode; `target` is whose gradient is summed (a node's output, a leaf). */
+  const sum2 = (acc: Tensor, g: Tensor, target: GradNode | Tensor | null): Tensor => {
+    const s = add(acc, g) as Tensor;
+    if (anomaly) checkAccumulated(op, target, s, [acc, g]);
+    return s;
+  };
+  const accumulate = (acc: Tensor | null, g: Tensor): Tensor => (acc === null ? g : sum2(acc, g, null));
   // NOTE: a gradient tensor may be shared (add passes the same grad to both inputs, the caller keeps
   // its gradient tensor, a view of one aliases another); .grad then gets a private contiguous copy, so
   // in-place edits of one .grad never change another (PyTorch's AccumulateGrad steals only unshared ones).
@@ -92,7 +101,12 @@ export function sweep(op: string, roots: readonly Tensor[], grads: readonly (Ten
     return createGraph ? v : detach(v);
   };
   const accumulateGrad = (t: Tensor, g: Tensor): void => {
-    t.grad = t.grad === null ? ownGrad(g) : (createGraph ? add(t.grad, g) : detach(add(t.grad, g))) as Tensor;
+    if (t.grad === null) {
+      t.grad = ownGrad(g);
+      return;
+    }
+    const s = sum2(t.grad, g, t);
+    t.grad = (createGraph ? s : detach(s)) as Tensor;
   };
 
   const toLeaf = (leaf: Tensor, g: Tensor): void => {
@@ -111,8 +125,9 @@ export function sweep(op: string, roots: readonly Tensor[], grads: readonly (Ten
       if (!(r instanceof Tensor)) throw new AutogradError(op, `output ${i} must be a Tensor`);
       if (!r.requiresGrad) throw new AutogradError(op, `output ${i} does not require grad and has no gradFn (nothing to differentiate)`);
       const g = checkRootGrad(op, r, grads[i], i);
+      if (anomaly) checkRootGradient(op, i, g);
       if (r.gradFn) {
-        pending.set(r.gradFn, pending.has(r.gradFn) ? (add(pending.get(r.gradFn)!, g) as Tensor) : g);
+        pending.set(r.gradFn, pending.has(r.gradFn) ? sum2(pending.get(r.gradFn)!, g, r.gradFn) : g);
         stack.push(r.gradFn);
       } else {
         toLeaf(r, g);
@@ -165,16 +180,18 @@ export function sweep(op: string, roots: readonly Tensor[], grads: readonly (Ten
           if (!shapesEqual(gi.shape, node.inputShapes[i]!)) {
             throw new AutogradError(op, `internal error: the gradient of '${node.op}' input ${i} has shape [${gi.shape.join(',')}], expected [${node.inputShapes[i]!.join(',')}]`);
           }
+          if (anomaly) checkRuleGradient(node, i, gi, g);
           if (edge instanceof Tensor) toLeaf(edge, gi);
-          else pending.set(edge, pending.has(edge) ? (add(pending.get(edge)!, gi) as Tensor) : gi);
+          else pending.set(edge, pending.has(edge) ? sum2(pending.get(edge)!, gi, edge) : gi);
         });
       }
       if (!retainGraph) free(node);
     }
   };
 
-  if (createGraph) enableGrad(run);
-  else noGrad(run);
+  const go = (): void => (createGraph ? enableGrad(run) : noGrad(run));
+  if (anomaly) withoutForwardAnomalyChecks(go);
+  else go();
   // NOTE: as torch.autograd.grad, captured gradients are returned as computed: two of them (or one and
   // the caller's gradOutputs) may share storage, e.g. both inputs of an add.
   return captured;

@@ -1,10 +1,12 @@
-// The autograd namespace and the Tensor.backward method (attached here, not in tensor.ts).
+// The autograd namespace (backward, grad, functional API, gradcheck, anomaly mode) and the
+// Tensor.backward method (attached here, not in tensor.ts).
 
 import { Tensor } from '../tensor.js';
 import { backward, type BackwardOptions } from './functional.js';
 
 export { backward, grad, jacobian, hessian, vjp, hvp, type BackwardOptions, type GradOptions, type JacobianOptions } from './functional.js';
 export { gradcheck, gradgradcheck, GradcheckError, type GradcheckOptions } from './gradcheck.js';
+export { AnomalyError, detectAnomaly, isAnomalyEnabled, setDetectAnomaly, type NonFiniteElement, type NonFiniteInput } from './anomaly.js';
 /** PyTorch's torch.autograd.functional namespace. */
 export * as functional from './functional_api.js';
 

@@ -1,5 +1,5 @@
 // F: the functional interface (PyTorch's torch.nn.functional): activations, softmax family, linear
-// and losses, all differentiable.
+// and losses, dropout, all differentiable.
 
 export { relu, leakyRelu, elu, softplus, gelu, sigmoid, tanh, step, heaviside } from '../ops/elementwise.js';
 export { softmax, logSoftmax, logsumexp } from '../ops/reduce.js';
@@ -8,3 +8,4 @@ export {
   mseLoss, l1Loss, smoothL1Loss, huberLoss, binaryCrossEntropy, binaryCrossEntropyWithLogits,
   crossEntropy, nllLoss, klDiv, type Reduction, type CrossEntropyOptions, type NllOptions,
 } from '../ops/loss.js';
+export { dropout } from './layers/dropout.js';

@@ -1,9 +1,12 @@
-// The nn namespace: Module, Parameter, layers, loss modules, init.
+// The nn namespace: Module, Parameter, layers, loss modules, init, utils.
 
 export { Module, type LoadResult } from './module.js';
 export { Parameter } from './parameter.js';
 export { Linear, Identity, Flatten, type LinearOptions } from './layers/linear.js';
 export { ReLU, Sigmoid, Tanh, LeakyReLU, ELU, Softplus, GELU, Step, Softmax, LogSoftmax } from './layers/activation.js';
 export { Sequential, ModuleList } from './layers/containers.js';
+export { Dropout } from './layers/dropout.js';
 export { MSELoss, L1Loss, SmoothL1Loss, HuberLoss, BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, NLLLoss, KLDivLoss } from './layers/loss.js';
 export * as init from './init.js';
+/** PyTorch's torch.nn.utils: gradient clipping, weight penalties, parameters ↔ vector. */
+export * as utils from './utils.js';
