@@ -6,6 +6,7 @@ import { dirname } from 'node:path';
 import { ArgumentError, checkOptions } from '../core/errors.js';
 import { noGrad } from '../engine.js';
 import { saveCheckpoint } from '../io/checkpoint.js';
+import { clipGradNorm_, clipGradValue_ } from '../nn/utils.js';
 import { clone } from '../ops/layout.js';
 import type { Tensor } from '../tensor.js';
 import type { Callback, EpochLogs, TrainContext } from './fit.js';
@@ -280,5 +281,58 @@ export class ModelCheckpoint implements Callback {
       metadata: { epoch: epoch + 1, logs: finite },
     });
     this.saved.push(file);
+  }
+}
+
+export interface GradientClippingOptions {
+  /** Clip the total gradient norm of the model's parameters to this (nn.utils.clipGradNorm_). */
+  maxNorm?: number;
+  /** The norm's p (default 2; Infinity for the max-norm). */
+  normType?: number;
+  /** Clip every gradient element to [-clipValue, clipValue] (nn.utils.clipGradValue_), after any norm clipping. */
+  clipValue?: number;
+  /** Throw if the total norm is NaN or infinite (default false). */
+  errorIfNonfinite?: boolean;
+}
+
+/**
+ * Clips the model's gradients between backward and the optimizer's step (the standard remedy for
+ * exploding gradients in recurrent networks). The total norm before clipping of the last batch is
+ * kept in `lastNorm`, and the epoch's largest in the logs as `gradNorm`.
+ */
+export class GradientClipping implements Callback {
+  readonly maxNorm: number | undefined;
+  readonly normType: number;
+  readonly clipValue: number | undefined;
+  readonly errorIfNonfinite: boolean;
+  /** Total gradient norm (before clipping) of the last batch; NaN before the first. */
+  lastNorm = Number.NaN;
+  private epochMax = Number.NaN;
+
+  constructor(options: GradientClippingOptions) {
+    checkOptions('GradientClipping', options, ['maxNorm', 'normType', 'clipValue', 'errorIfNonfinite']);
+    if (options.maxNorm === undefined && options.clipValue === undefined) throw new ArgumentError('GradientClipping', 'options', 'must give maxNorm, clipValue or both');
+    for (const k of ['maxNorm', 'clipValue'] as const) {
+      const v = options[k];
+      if (v !== undefined && !(typeof v === 'number' && v >= 0)) throw new ArgumentError('GradientClipping', k, `must be a number >= 0, got ${String(v)}`);
+    }
+    this.maxNorm = options.maxNorm;
+    this.normType = options.normType ?? 2;
+    this.clipValue = options.clipValue;
+    this.errorIfNonfinite = options.errorIfNonfinite ?? false;
+  }
+  onEpochBegin(): void {
+    this.epochMax = Number.NaN;
+  }
+  onAfterBackward(_batch: number, ctx: TrainContext): void {
+    const params = ctx.model.parameters();
+    if (this.maxNorm !== undefined) {
+      this.lastNorm = clipGradNorm_(params, this.maxNorm, this.normType, this.errorIfNonfinite).item() as number;
+      if (!(this.lastNorm <= this.epochMax)) this.epochMax = this.lastNorm;
+    }
+    if (this.clipValue !== undefined) clipGradValue_(params, this.clipValue);
+  }
+  onEpochEnd(_epoch: number, logs: EpochLogs): void {
+    if (this.maxNorm !== undefined) logs.gradNorm = this.epochMax;
   }
 }

@@ -45,6 +45,7 @@ export interface Callback {
   onAfterBackward?(batch: number, ctx: TrainContext): void;
   /** `logs`: this batch's `loss` and `size` (samples). */
   onBatchEnd?(batch: number, logs: { loss: number; size: number }, ctx: TrainContext): void;
+  /** May add entries to `logs`; the history records the logs after every callback ran. */
   onEpochEnd?(epoch: number, logs: EpochLogs, ctx: TrainContext): void;
   onTrainEnd?(ctx: TrainContext): void;
 }
@@ -261,8 +262,9 @@ export function fit(model: Module<never, unknown>, options: FitOptions): History
       else bar.update(i, logs);
       bar.stop();
     }
-    history.add(epoch, logs);
+    // Callbacks may add to the logs (e.g. GradientClipping's gradNorm); the history records them after.
     each((c) => c.onEpochEnd?.(epoch, logs, ctx));
+    history.add(epoch, logs);
   }
   each((c) => c.onTrainEnd?.(ctx));
   return history;

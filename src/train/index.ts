@@ -8,8 +8,8 @@ export {
   fit, evaluate, History, type FitOptions, type EvaluateOptions, type Callback, type TrainContext, type EpochLogs, type Batch, type BatchSource, type LossFn,
 } from './fit.js';
 export {
-  EarlyStopping, LRSchedulerCallback, CSVLogger, JSONLogger, ModelCheckpoint, resolveMode,
-  type EarlyStoppingOptions, type ModelCheckpointOptions, type LRSchedulerCallbackOptions, type LoggerOptions, type MonitorMode, type SchedulerLike,
+  EarlyStopping, LRSchedulerCallback, CSVLogger, JSONLogger, ModelCheckpoint, GradientClipping, resolveMode,
+  type EarlyStoppingOptions, type ModelCheckpointOptions, type GradientClippingOptions, type LRSchedulerCallbackOptions, type LoggerOptions, type MonitorMode, type SchedulerLike,
 } from './callbacks.js';
 export { accuracy, topKAccuracy, type Metric, type MetricSpec } from './metrics.js';
 export { bestOfSeeds, type BestOfSeedsOptions, type BestOfSeedsResult, type SeedScore } from './seeds.js';

@@ -369,3 +369,31 @@ describe('ModelCheckpoint', () => {
     expect(() => new train.ModelCheckpoint('')).toThrow(ArgumentError);
   });
 });
+
+describe('GradientClipping', () => {
+  it('clips between backward and step exactly as nn.utils.clipGradNorm_ in a hand-written loop; logs the epoch max norm', () => {
+    const { batches } = problem(41);
+    const a = mlp(42);
+    const b = mlp(42);
+    const clip = new train.GradientClipping({ maxNorm: 0.05, clipValue: 0.01 });
+    const h = train.fit(a, { optimizer: new optim.SGD(a.parameters(), { lr: 0.5 }), loss: F.crossEntropy, trainData: batches, epochs: 2, progress: false, callbacks: [clip] });
+    const opt = new optim.SGD(b.parameters(), { lr: 0.5 });
+    const maxima: number[] = [];
+    for (let e = 0; e < 2; e++) {
+      let m = 0;
+      for (const [x, y] of batches) {
+        opt.zeroGrad();
+        F.crossEntropy(b.call(x), y).backward();
+        m = Math.max(m, nn.utils.clipGradNorm_(b.parameters(), 0.05).item() as number);
+        nn.utils.clipGradValue_(b.parameters(), 0.01);
+        opt.step();
+      }
+      maxima.push(m);
+    }
+    expect(params(a)).toEqual(params(b));
+    expect(h.values.gradNorm).toEqual(maxima);
+    expect(maxima[0]!).toBeGreaterThan(0.05); // the clipping did something
+    expect(() => new train.GradientClipping({})).toThrow(/maxNorm, clipValue or both/);
+    expect(() => new train.GradientClipping({ maxNorm: -1 })).toThrow(ArgumentError);
+  });
+});
