@@ -456,10 +456,11 @@ export class GaussianBlur extends Transform {
     const g = this.generator ?? defaultGenerator;
     const out = new Float32Array(im.data.length);
     const tmp = new Float64Array(im.h * im.w);
+    const line = new Float64Array(cols.length);
     for (let b = 0; b < im.n; b++) {
       // One sigma per image, for both directions; torchvision draws it even when min == max.
       const s = uniform(g, this.sigma[0], this.sigma[1]);
-      blurInto(im, out, b, gaussianKernel1d(kx, s), gaussianKernel1d(ky, s), rows, cols, tmp);
+      blurInto(im, out, b, gaussianKernel1d(kx, s), gaussianKernel1d(ky, s), rows, cols, tmp, line);
     }
     return imagesTensor(im, out);
   }

@@ -526,9 +526,10 @@ export function blurMaps(op: string, h: number, w: number, kx: number, ky: numbe
 
 /**
  * @internal Separable Gaussian blur of image `b` (reflect padding, torchvision's `gaussian_blur`):
- * a horizontal pass into `tmp` (one plane), then a vertical pass into `out`.
+ * each row is copied into a padded line (`line`, w + kx − 1) and convolved into `tmp` (one plane);
+ * then each output row accumulates the ky input rows the vertical taps read, contiguously.
  */
-export function blurInto(im: Images, out: Float32Array, b: number, kxw: Float64Array, kyw: Float64Array, rows: Int32Array, cols: Int32Array, tmp: Float64Array): void {
+export function blurInto(im: Images, out: Float32Array, b: number, kxw: Float64Array, kyw: Float64Array, rows: Int32Array, cols: Int32Array, tmp: Float64Array, line: Float64Array): void {
   const { data, c, h, w } = im;
   const kx = kxw.length;
   const ky = kyw.length;
@@ -537,18 +538,23 @@ export function blurInto(im: Images, out: Float32Array, b: number, kxw: Float64A
     const base = (b * c + ch) * plane;
     for (let y = 0; y < h; y++) {
       const row = base + y * w;
+      for (let x = 0; x < line.length; x++) line[x] = data[row + cols[x]!]!;
+      const t = y * w;
       for (let x = 0; x < w; x++) {
-        let s = 0;
-        for (let k = 0; k < kx; k++) s += kxw[k]! * data[row + cols[x + k]!]!;
-        tmp[y * w + x] = s;
+        let acc = 0;
+        for (let k = 0; k < kx; k++) acc += kxw[k]! * line[x + k]!;
+        tmp[t + x] = acc;
       }
     }
     for (let y = 0; y < h; y++) {
-      for (let x = 0; x < w; x++) {
-        let s = 0;
-        for (let k = 0; k < ky; k++) s += kyw[k]! * tmp[rows[y + k]! * w + x]!;
-        out[base + y * w + x] = s;
+      const o = base + y * w;
+      for (let x = 0; x < w; x++) line[x] = 0;
+      for (let k = 0; k < ky; k++) {
+        const wk = kyw[k]!;
+        const r = rows[y + k]! * w;
+        for (let x = 0; x < w; x++) line[x]! += wk * tmp[r + x]!;
       }
+      for (let x = 0; x < w; x++) out[o + x] = line[x]!;
     }
   }
 }
@@ -578,9 +584,10 @@ export function gaussianBlur(img: Tensor, kernelSize: number | readonly number[]
   const { rows, cols } = blurMaps('gaussianBlur', im.h, im.w, kx, ky);
   const out = new Float32Array(im.data.length);
   const tmp = new Float64Array(im.h * im.w);
+  const line = new Float64Array(cols.length);
   const kxw = gaussianKernel1d(kx, sx);
   const kyw = gaussianKernel1d(ky, sy);
-  for (let b = 0; b < im.n; b++) blurInto(im, out, b, kxw, kyw, rows, cols, tmp);
+  for (let b = 0; b < im.n; b++) blurInto(im, out, b, kxw, kyw, rows, cols, tmp, line);
   return imagesTensor(im, out);
 }
 
