@@ -2,7 +2,7 @@
 // seeded image transforms (`data.transforms`) and the MNIST reader.
 
 export {
-  Dataset, TensorDataset, Subset, ConcatDataset, TransformDataset, randomSplit, asDataset, type DatasetLike,
+  Dataset, TensorDataset, Subset, ConcatDataset, TransformDataset, randomSplit, type DatasetLike,
 } from './dataset.js';
 export { DataLoader, type DataLoaderOptions } from './dataloader.js';
 export { defaultCollate, type Collated } from './collate.js';
