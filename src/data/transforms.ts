@@ -1,16 +1,17 @@
 // Composable image transforms (torchvision.transforms) for float32 tensors: CHW (one image) or
 // NCHW (a batch, where every random transform draws its own parameters for each image). Random
 // parameters come from a Generator, drawn in torchvision's order, so a CHW image gets the result
-// torchvision gives after the same torch.manual_seed. The pixel loops are in transforms_functional.ts.
+// torchvision gives after the same torch.manual_seed. The pixel loops are in image_ops.ts.
 
 import { ArgumentError } from '../core/errors.js';
 import { defaultGenerator, Generator } from '../core/random.js';
-import { Tensor } from '../tensor.js';
+import type { Tensor } from '../tensor.js';
 import {
   affineInto, blurInto, blurMaps, centerCropImages, centerOffset, checkInterpolation, checkKernelSizes, checkOptionsObject, checkPaddingMode, checkPair,
-  checkSize2, gaussianKernel1d, hflipInto, imagesTensor, inverseAffineMatrix, normalizeImages, padMap, paddingLTRB, perChannel, readImages, remapInto,
-  roundHalfEven, vflipInto, windowMap, type GeometryOptions, type Interpolation, type PaddingMode,
-} from './transforms_functional.js';
+  checkSize2, hflipInto, imagesTensor, inverseAffineMatrix, normalizeImages, padMap, paddingLTRB, perChannel, readImages, remapInto, roundHalfEven,
+  vflipInto, windowMap, type Interpolation, type PaddingMode,
+} from './image_ops.js';
+import { gaussianKernel1d, type GeometryOptions } from './transforms_functional.js';
 
 export * as functional from './transforms_functional.js';
 export type { GeometryOptions, Interpolation, PaddingMode, PadOptions } from './transforms_functional.js';

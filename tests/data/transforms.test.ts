@@ -26,6 +26,16 @@ const flatNested = (x: Nested<number>): number[] => (Array.isArray(x) ? x.flatMa
 const ramp = (h: number, w: number): Tensor<'float32'> => arange(h * w).float().reshape([1, h, w]);
 const grid = (t: Tensor): number[][] => (t.tolist() as number[][][])[0]!;
 
+describe('public surface', () => {
+  it('exports the transforms and torchvision-named functional forms, no pixel-loop internals', () => {
+    expect(Object.keys(F).sort()).toEqual(['affine', 'centerCrop', 'crop', 'gaussianBlur', 'gaussianKernel1d', 'hflip', 'normalize', 'pad', 'rotate', 'vflip']);
+    expect(Object.keys(T).sort()).toEqual([
+      'CenterCrop', 'Compose', 'GaussianBlur', 'Normalize', 'RandomAffine', 'RandomCrop', 'RandomHorizontalFlip', 'RandomRotation', 'RandomVerticalFlip',
+      'Transform', 'applyTransform', 'functional',
+    ]);
+  });
+});
+
 describe('hand-computed geometry', () => {
   it('rotates a quarter turn counter-clockwise exactly, about the centre', () => {
     const x = ramp(3, 3);
