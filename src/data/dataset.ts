@@ -27,8 +27,8 @@ export type DatasetLike<T> = { readonly length: number; get(index: number): T } 
  * [...new Squares()].slice(0, 4); // [0, 1, 4, 9]
  */
 export abstract class Dataset<T> implements Iterable<T> {
-  /** The number of samples (PyTorch's `__len__`). */
-  abstract get length(): number;
+  /** The number of samples (PyTorch's `__len__`): a getter or a field. */
+  abstract readonly length: number;
   /** Sample `index` (PyTorch's `__getitem__`); built-in datasets accept negative indices from the end. */
   abstract get(index: number): T;
 

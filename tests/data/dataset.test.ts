@@ -136,6 +136,14 @@ describe('Subset, ConcatDataset, TransformDataset, plain arrays', () => {
     expect(b.x.tolist()).toEqual([16, 1]);
     expect(b.y.dtype).toBe('bool');
     expect(b.y.tolist()).toEqual([true, false]);
+    // length may also be a field.
+    class Fixed extends Dataset<number> {
+      readonly length = 3;
+      get(i: number): number {
+        return 10 * i;
+      }
+    }
+    expect([...new data.DataLoader(new Fixed(), { batchSize: 2 })].map((t) => t.tolist())).toEqual([[0, 10], [20]]);
   });
 });
 
