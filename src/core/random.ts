@@ -6,7 +6,7 @@ const N = 624;
 const M = 397;
 
 export class Generator {
-  private mt = new Uint32Array(N);
+  private mt = new Int32Array(N);
   private mti = N + 1;
   private seedValue = 0;
   /** Cached second Box-Muller sample of the double path (PyTorch keeps one too). */
@@ -38,29 +38,58 @@ export class Generator {
     return this.seedValue;
   }
 
+  /** Regenerates the 624-word state (MT19937's twist), in int32 arithmetic (no heap numbers). */
+  private twist(): void {
+    const mt = this.mt;
+    const A = 0x9908b0df | 0;
+    let kk = 0;
+    for (; kk < N - M; kk++) {
+      const y = (mt[kk]! & 0x80000000) | (mt[kk + 1]! & 0x7fffffff);
+      mt[kk] = mt[kk + M]! ^ (y >>> 1) ^ (-(y & 1) & A);
+    }
+    for (; kk < N - 1; kk++) {
+      const y = (mt[kk]! & 0x80000000) | (mt[kk + 1]! & 0x7fffffff);
+      mt[kk] = mt[kk + (M - N)]! ^ (y >>> 1) ^ (-(y & 1) & A);
+    }
+    const y = (mt[N - 1]! & 0x80000000) | (mt[0]! & 0x7fffffff);
+    mt[N - 1] = mt[M - 1]! ^ (y >>> 1) ^ (-(y & 1) & A);
+    this.mti = 0;
+  }
+
   /** Next 32-bit unsigned integer. */
   nextUint32(): number {
-    const mt = this.mt;
-    if (this.mti >= N) {
-      let kk = 0;
-      for (; kk < N - M; kk++) {
-        const y = (mt[kk]! & 0x80000000) | (mt[kk + 1]! & 0x7fffffff);
-        mt[kk] = mt[kk + M]! ^ (y >>> 1) ^ (y & 1 ? 0x9908b0df : 0);
-      }
-      for (; kk < N - 1; kk++) {
-        const y = (mt[kk]! & 0x80000000) | (mt[kk + 1]! & 0x7fffffff);
-        mt[kk] = mt[kk + (M - N)]! ^ (y >>> 1) ^ (y & 1 ? 0x9908b0df : 0);
-      }
-      const y = (mt[N - 1]! & 0x80000000) | (mt[0]! & 0x7fffffff);
-      mt[N - 1] = mt[M - 1]! ^ (y >>> 1) ^ (y & 1 ? 0x9908b0df : 0);
-      this.mti = 0;
-    }
-    let y = mt[this.mti++]!;
+    if (this.mti >= N) this.twist();
+    let y = this.mt[this.mti++]! | 0;
     y ^= y >>> 11;
     y ^= (y << 7) & 0x9d2c5680;
     y ^= (y << 15) & 0xefc60000;
     y ^= y >>> 18;
     return y >>> 0;
+  }
+
+  /**
+   * Fills `out` with the next `out.length` draws of nextUint32 (the same sequence, in bulk: bulk random
+   * ops such as dropout masks and rand take their draws from here).
+   */
+  fillUint32(out: Uint32Array): void {
+    const mt = this.mt;
+    const n = out.length;
+    let i = 0;
+    while (i < n) {
+      if (this.mti >= N) this.twist();
+      const start = this.mti;
+      const take = Math.min(N - start, n - i);
+      for (let j = 0; j < take; j++) {
+        let y = mt[start + j]! | 0;
+        y ^= y >>> 11;
+        y ^= (y << 7) & 0x9d2c5680;
+        y ^= (y << 15) & 0xefc60000;
+        y ^= y >>> 18;
+        out[i + j] = y;
+      }
+      this.mti = start + take;
+      i += take;
+    }
   }
 
   /** Uniform in [0, 1) with 24 random bits: PyTorch's float `uniform_real_distribution`. */
@@ -94,10 +123,30 @@ export class Generator {
   /** Fills `out` with U(from, to) the way PyTorch's `uniform_` does for float32 tensors. */
   fillUniform(out: Float32Array | Float64Array, from: number, to: number): void {
     const span = to - from;
+    const n = out.length;
     if (out instanceof Float64Array) {
-      for (let i = 0; i < out.length; i++) out[i] = this.nextFloat53() * span + from;
+      const d = new Uint32Array(2 * n);
+      this.fillUint32(d);
+      for (let i = 0; i < n; i++) out[i] = (((d[2 * i]! & 0x1fffff) * 4294967296 + d[2 * i + 1]!) / 9007199254740992) * span + from;
     } else {
-      for (let i = 0; i < out.length; i++) out[i] = this.nextFloat24() * span + from;
+      const d = new Uint32Array(n);
+      this.fillUint32(d);
+      for (let i = 0; i < n; i++) out[i] = ((d[i]! & 0xffffff) / 16777216) * span + from;
+    }
+  }
+
+  /**
+   * out[i] = value where a 53-bit uniform draw is < keep, else left as is (0 for a fresh array): PyTorch's
+   * bernoulli_(keep) on a float tensor, one double draw per element in order.
+   */
+  fillBernoulli(out: Float32Array | Float64Array, keep: number, value: number): void {
+    const n = out.length;
+    const d = new Uint32Array(2 * n);
+    this.fillUint32(d);
+    // u = (hi·2^32 + lo)/2^53 < keep  ⇔  hi·2^32 + lo < keep·2^53 (both sides exact in doubles).
+    const threshold = keep * 9007199254740992;
+    for (let i = 0; i < n; i++) {
+      if ((d[2 * i]! & 0x1fffff) * 4294967296 + d[2 * i + 1]! < threshold) out[i] = value;
     }
   }
 

@@ -48,7 +48,7 @@ export function dropout<D extends DType>(input: Tensor<D>, p = 0.5, training = t
   const keep = 1 - p;
   const scale = dtype === 'float32' ? Math.fround(1 / Math.fround(keep)) : 1 / keep;
   const data = allocArray(dtype, n);
-  for (let i = 0; i < n; i++) if (defaultGenerator.nextFloat53() < keep) data[i] = scale;
+  defaultGenerator.fillBernoulli(data as Float32Array | Float64Array, keep, scale);
   // NOTE: PyTorch's noise is a contiguous tensor (LEGACY_CONTIGUOUS_MEMORY_FORMAT), filled in row-major
   // order whatever the input's layout (a transposed input gets the mask of a contiguous one).
   const noise = Tensor.fromData(data, input.shape, dtype);
