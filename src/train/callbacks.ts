@@ -174,50 +174,58 @@ export interface LoggerOptions {
   append?: boolean;
 }
 
-/** Writes one line per epoch to `path`: CSV with a header (epoch, then the logged names of the first epoch). */
-export class CSVLogger implements Callback {
-  private keys: string[] | null = null;
+/** A log file with lines appended at each epoch's end; subclasses format the lines. */
+abstract class EpochFileLogger implements Callback {
   private readonly append: boolean;
   constructor(
+    name: string,
     readonly path: string,
-    options: LoggerOptions = {},
+    options: LoggerOptions,
   ) {
-    checkOptions('CSVLogger', options, ['append']);
-    if (typeof path !== 'string' || path === '') throw new ArgumentError('CSVLogger', 'path', 'must be a non-empty string');
+    checkOptions(name, options, ['append']);
+    if (typeof path !== 'string' || path === '') throw new ArgumentError(name, 'path', 'must be a non-empty string');
     this.append = options.append ?? false;
   }
   onTrainBegin(): void {
     mkdirSync(dirname(this.path), { recursive: true });
     if (!this.append) writeFileSync(this.path, '');
-    this.keys = null;
+    this.reset();
   }
   onEpochEnd(epoch: number, logs: EpochLogs): void {
+    appendFileSync(this.path, this.lines(epoch, logs));
+  }
+  protected reset(): void {}
+  /** The text to append for this epoch (newline-terminated). */
+  protected abstract lines(epoch: number, logs: EpochLogs): string;
+}
+
+/** Writes one line per epoch to `path`: CSV with a header (epoch, then the logged names of the first epoch). */
+export class CSVLogger extends EpochFileLogger {
+  private keys: string[] | null = null;
+  constructor(path: string, options: LoggerOptions = {}) {
+    super('CSVLogger', path, options);
+  }
+  protected override reset(): void {
+    this.keys = null;
+  }
+  protected lines(epoch: number, logs: EpochLogs): string {
+    let head = '';
     if (this.keys === null) {
       this.keys = Object.keys(logs);
-      appendFileSync(this.path, `${['epoch', ...this.keys].join(',')}\n`);
+      head = `${['epoch', ...this.keys].join(',')}\n`;
     }
-    appendFileSync(this.path, `${[epoch, ...this.keys.map((k) => logs[k] ?? '')].join(',')}\n`);
+    return `${head}${[epoch, ...this.keys.map((k) => logs[k] ?? '')].join(',')}\n`;
   }
 }
 
 /** Writes one JSON object per epoch to `path` (JSON lines: `{"epoch":0,"loss":0.31,...}`). */
-export class JSONLogger implements Callback {
-  private readonly append: boolean;
-  constructor(
-    readonly path: string,
-    options: LoggerOptions = {},
-  ) {
-    checkOptions('JSONLogger', options, ['append']);
-    if (typeof path !== 'string' || path === '') throw new ArgumentError('JSONLogger', 'path', 'must be a non-empty string');
-    this.append = options.append ?? false;
+export class JSONLogger extends EpochFileLogger {
+  constructor(path: string, options: LoggerOptions = {}) {
+    super('JSONLogger', path, options);
   }
-  onTrainBegin(): void {
-    mkdirSync(dirname(this.path), { recursive: true });
-    if (!this.append) writeFileSync(this.path, '');
-  }
-  onEpochEnd(epoch: number, logs: EpochLogs): void {
+  protected lines(epoch: number, logs: EpochLogs): string {
     // NOTE: JSON has no NaN/Infinity; they are written as null.
-    appendFileSync(this.path, `${JSON.stringify({ epoch, ...logs })}\n`);
+    return `${JSON.stringify({ epoch, ...logs })}\n`;
   }
 }
 
