@@ -10,7 +10,8 @@ import { readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { F, manualSeed, nn, optim, rand, randint, setNumThreads } from '../src/index.js';
-import { fmt, fmtRange, table, time, type BenchContext, type Timing } from './lib.js';
+import { fmt, fmtRange, stats, table, time, type BenchContext, type Timing } from './lib.js';
+import { measureTfjs, type TfjsResult } from './tfjs.js';
 
 /** FLOPs of the three GEMMs per layer (forward, grad of input, grad of weight). */
 const FLOPS = 3 * 2 * 128 * (784 * 256 + 256 * 128 + 128 * 10);
@@ -90,6 +91,8 @@ export function loadBefore(): Before | null {
 
 export interface W4Result {
   runs: W4Run[];
+  /** The same step in TensorFlow.js (cpu and wasm backends, their default threading), same run. */
+  tfjs: TfjsResult[];
   before: Before | null;
   /** before ms / median ms, per run (same order as runs). */
   speedup: (number | null)[];
@@ -124,7 +127,21 @@ export function runW4(ctx: BenchContext): W4Result {
     ? `  before: ${before.ms} ms/step (${before.measured}; from ${before.source === 'env' ? 'NODEGRAD_BENCH_W4_BEFORE_MS' : relative(process.cwd(), before.source)}); speedup = before / median`
     : '  before: no recorded figure (bench/baselines.json, NODEGRAD_BENCH_BASELINES or NODEGRAD_BENCH_W4_BEFORE_MS)');
   for (const n of notes) console.log(`  note: ${n}`);
-  return { runs, before, speedup, notes };
+  const tfjs = ctx.smoke ? [] : (['wasm', 'cpu'] as const).map((b) => {
+    ctx.progress(`W4 TensorFlow.js ${b}`);
+    return measureTfjs(b, { kind: 'mlp' }, { minReps: 3, maxReps: 15, targetMs: 2000, sampleMs: 1 }, 3);
+  });
+  ctx.progress('');
+  if (tfjs.length) {
+    const ours = runs[0]!.ms.median;
+    table('W4 beside TensorFlow.js 4.22 (the same step: dense 784-256-128-10, softmax cross-entropy, SGD)',
+      ['library', 'ms/step median (min-max)', 'nodegrad faster by'],
+      [[`nodegrad (${runs[0]!.threads} thread)`, fmtRange(runs[0]!.ms), '1x'],
+        ...tfjs.map((t) => t.ms.length
+          ? [`TensorFlow.js ${t.backend}`, fmtRange(stats(t.ms)), `${fmt(stats(t.ms).median / ours)}x`]
+          : [`TensorFlow.js ${t.backend}`, `failed: ${t.error ?? '?'}`, '-'])]);
+  }
+  return { runs, tfjs, before, speedup, notes };
 }
 
 // Child mode (measureW4Isolated): run, print one JSON line, exit.
