@@ -3,6 +3,7 @@
 // and the step sizes come from the optim LR schedules (TimeBasedDecayLR, GradientScaledLR, or any
 // scheduler a factory builds), so what a learner sees here is exactly what the library trains with.
 
+import { backward } from '../autograd/functional.js';
 import { ArgumentError, checkOptions } from '../core/errors.js';
 import { isFloat, type FloatDType } from '../core/dtype.js';
 import { enableGrad } from '../engine.js';
@@ -183,7 +184,7 @@ export function descend(f: Objective, x0: StartPoint, options: DescendOptions = 
       throw new ArgumentError(op, 'f', `must return a single-element tensor, got ${y instanceof Tensor ? `shape [${y.shape.join(',')}]` : typeof y}`);
     }
     if (!y.requiresGrad) throw new ArgumentError(op, 'f', 'must compute its result from x with nodegrad ops (the result does not depend on x)');
-    y.backward();
+    backward(y);
     const value = (flipFunction ? -1 : 1) * Number(y.item());
     const point = Array.from(contiguousData(x), Number);
     let sq = 0;

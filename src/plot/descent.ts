@@ -297,14 +297,16 @@ function heatmapLayer(fn: (x: Tensor) => Tensor, domain: readonly (readonly [num
   cells.values.forEach((v, k) => {
     const x = cells.xs[k % grid]!;
     const y = cells.ys[Math.floor(k / grid)]!;
-    if (Number.isFinite(v)) heat.push({ x: x - hx, x2: x + hx, y: y - hy, y2: y + hy, f: v });
+    // NOTE: each cell reaches 30% into its right and upper neighbours (drawn later, on top), so no
+    // anti-aliased seams show between cells; the overhang past the domain is clipped.
+    if (Number.isFinite(v)) heat.push({ x: x - hx, x2: x + 1.6 * hx, y: y - hy, y2: y + 1.6 * hy, f: v });
   });
   const xScale = { domain: [xlo, xhi], nice: false, zero: false };
   const yScale = { domain: [ylo, yhi], nice: false, zero: false };
   return {
     name: 'heatmap',
     data: { values: heat },
-    mark: { type: 'rect', strokeWidth: 0 },
+    mark: { type: 'rect', strokeWidth: 0, clip: true },
     encoding: {
       x: { field: 'x', type: 'quantitative', scale: xScale, axis: axis('x', { grid: false }) },
       x2: { field: 'x2' },

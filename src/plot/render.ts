@@ -95,13 +95,24 @@ export async function toSVG(chart: Chart, options?: RenderOptions): Promise<stri
   };
   const quiet = { level: () => quiet, error: () => quiet, warn: () => quiet, info: () => quiet, debug: () => quiet };
   const compiled = vl.compile(spec as never, { logger: quiet as never }).spec;
-  const view = new vega.View(vega.parse(compiled), { renderer: 'none', logLevel: vega.Error });
-  try {
-    return await view.toSVG();
-  } finally {
-    view.finalize();
-  }
+  // NOTE: Vega numbers clip paths and gradients with process-wide counters; they are reset before each
+  // render, and renders run one at a time, so the same chart always gives the same SVG text.
+  const render = async (): Promise<string> => {
+    const view = new vega.View(vega.parse(compiled), { renderer: 'none', logLevel: vega.Error });
+    try {
+      await view.runAsync();
+      vega.resetSVGDefIds();
+      return await view.toSVG();
+    } finally {
+      view.finalize();
+    }
+  };
+  const result = queue.then(render);
+  queue = result.catch(() => '');
+  return result;
 }
+
+let queue: Promise<unknown> = Promise.resolve();
 
 /** The chart as PNG bytes, round(width·scale) × round(height·scale) pixels (resvg, shipped fonts only). */
 export async function toPNG(chart: Chart, options?: RenderOptions): Promise<Uint8Array> {
