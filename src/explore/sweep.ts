@@ -107,10 +107,10 @@ function table(kind: SweepKind, runs: [SweepRow, DescentResult][], p: Prepared):
   return new SweepTable(kind, runs.map((r) => r[0]), runs.map((r) => r[1]), p.landscape, dims);
 }
 
-function nonEmpty<T>(op: string, name: string, v: unknown, each: (x: unknown) => x is T, expectation: string): T[] {
-  if (!Array.isArray(v) || v.length === 0) throw new ArgumentError(op, name, `must be a non-empty array of ${expectation}`);
+function nonEmpty<T>(op: string, name: string, v: unknown, each: (x: unknown) => x is T, one: string, many: string): T[] {
+  if (!Array.isArray(v) || v.length === 0) throw new ArgumentError(op, name, `must be a non-empty array of ${many}`);
   v.forEach((x, i) => {
-    if (!each(x)) throw new ArgumentError(op, `${name}[${i}]`, `must be ${expectation.replace(/s$/, '')}, got ${Array.isArray(x) ? `[${x.join(', ')}]` : String(x)}`);
+    if (!each(x)) throw new ArgumentError(op, `${name}[${i}]`, `must be ${one}, got ${Array.isArray(x) ? `[${x.join(', ')}]` : String(x)}`);
   });
   return v as T[];
 }
@@ -133,7 +133,7 @@ function startOf(op: string, x0: unknown): number | number[] {
 export function sweepStarts(f: Objective, starts: readonly (number | readonly number[])[], options: SweepOptions = {}): SweepTable {
   const op = 'explore.sweepStarts';
   const p = prepare(op, f, options);
-  const list = nonEmpty(op, 'starts', starts, isStart, 'start points (numbers or arrays of numbers)');
+  const list = nonEmpty(op, 'starts', starts, isStart, 'a finite number or an array of finite numbers', 'start points (numbers or arrays of numbers)');
   const lr = p.descendOptions.lr ?? 0.01;
   const epochs = p.descendOptions.epochs ?? 100;
   return table('starts', list.map((s) => runRow(f, s, lr, epochs, p)), p);
@@ -144,7 +144,7 @@ export function sweepLr(f: Objective, x0: number | readonly number[], lrs: reado
   const op = 'explore.sweepLr';
   const p = prepare(op, f, options);
   const start = startOf(op, x0);
-  const list = nonEmpty(op, 'lrs', lrs, isRate, 'finite numbers >= 0');
+  const list = nonEmpty(op, 'lrs', lrs, isRate, 'a finite number >= 0', 'finite numbers >= 0');
   const epochs = p.descendOptions.epochs ?? 100;
   return table('lr', list.map((lr) => runRow(f, start, lr, epochs, p)), p);
 }
@@ -154,7 +154,7 @@ export function sweepEpochs(f: Objective, x0: number | readonly number[], epochs
   const op = 'explore.sweepEpochs';
   const p = prepare(op, f, options);
   const start = startOf(op, x0);
-  const list = nonEmpty(op, 'epochs', epochsList, isEpochs, 'non-negative integers');
+  const list = nonEmpty(op, 'epochs', epochsList, isEpochs, 'a non-negative integer', 'non-negative integers');
   const lr = p.descendOptions.lr ?? 0.01;
   return table('epochs', list.map((e) => runRow(f, start, lr, e, p)), p);
 }
@@ -164,8 +164,8 @@ export function sweepLrEpochs(f: Objective, x0: number | readonly number[], lrs:
   const op = 'explore.sweepLrEpochs';
   const p = prepare(op, f, options);
   const start = startOf(op, x0);
-  const lrList = nonEmpty(op, 'lrs', lrs, isRate, 'finite numbers >= 0');
-  const eList = nonEmpty(op, 'epochs', epochsList, isEpochs, 'non-negative integers');
+  const lrList = nonEmpty(op, 'lrs', lrs, isRate, 'a finite number >= 0', 'finite numbers >= 0');
+  const eList = nonEmpty(op, 'epochs', epochsList, isEpochs, 'a non-negative integer', 'non-negative integers');
   const runs: [SweepRow, DescentResult][] = [];
   for (const lr of lrList) for (const e of eList) runs.push(runRow(f, start, lr, e, p));
   return table('lrEpochs', runs, p);
