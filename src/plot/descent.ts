@@ -56,21 +56,24 @@ function domainOf(op: string, f: Objective, given: unknown, dims: number): reado
 }
 
 /**
- * Up to `max` step numbers to print, evenly spread over the steps, the first and the last always
- * included, and none closer than `near` (in fractions of the axes' ranges) to one printed before it.
+ * Up to `max` step numbers to print per run, evenly spread over its steps with its first and last
+ * included, none within `near` (axis units) of a number already printed: `taken`, shared by all runs,
+ * holds the places printed so far.
  */
-function labelledSteps(xy: readonly (readonly [number, number])[], max: number, near: readonly [number, number]): Set<number> {
+function labelledSteps(xy: readonly (readonly [number, number])[], max: number, near: readonly [number, number], taken: [number, number][]): Set<number> {
   const n = xy.length;
+  if (n === 0) return new Set();
   const every = n <= max ? 1 : Math.ceil((n - 1) / (max - 1));
+  const free = (p: readonly [number, number], among: readonly (readonly [number, number])[]): boolean => !among.some((q) => Math.abs(p[0] - q[0]) < near[0] && Math.abs(p[1] - q[1]) < near[1]);
+  // the first and the last step first, then the others where there is room
+  const order = [0, ...(n > 1 ? [n - 1] : [])];
+  for (let i = every; i < n - 1; i += every) order.push(i);
   const kept: number[] = [];
-  const close = (a: number, b: number): boolean => Math.abs(xy[a]![0] - xy[b]![0]) < near[0] && Math.abs(xy[a]![1] - xy[b]![1]) < near[1];
-  for (let i = 0; i < n - 1; i += every) if (!kept.some((k) => close(k, i))) kept.push(i);
-  if (n > 0) {
-    const last = n - 1;
-    const others = kept.filter((k) => k === 0 || !close(k, last));
-    kept.length = 0;
-    kept.push(...others);
-    if (!others.some((k) => close(k, last))) kept.push(last);
+  for (const i of order) {
+    if (free(xy[i]!, taken)) {
+      kept.push(i);
+      taken.push([xy[i]![0], xy[i]![1]]);
+    }
   }
   return new Set(kept);
 }
@@ -125,8 +128,9 @@ export function descent1d(f: Objective, runs: Run | readonly Run[] = [], options
   const curve: Row[] = s.xs.map((x, i) => ({ x, f: Number.isFinite(s.fs[i]!) ? s.fs[i]! : null, df: Number.isFinite(s.dfs[i]!) ? s.dfs[i]! : null }));
   const single = named.length === 1;
   const path: Row[] = [];
+  const taken: [number, number][] = [];
   named.forEach(([run, r]) => {
-    const labels = labelledSteps(r.points.map((p, i): [number, number] => [p[0]!, r.values[i]!]), maxLabels, [(hi - lo) * 0.03, (fDomain[1]! - fDomain[0]!) * 0.04]);
+    const labels = labelledSteps(r.points.map((p, i): [number, number] => [p[0]!, r.values[i]!]), maxLabels, [(hi - lo) * 0.03, (fDomain[1]! - fDomain[0]!) * 0.04], taken);
     r.points.forEach((p, step) => {
       const x = p[0]!;
       const v = r.values[step]!;
@@ -136,17 +140,21 @@ export function descent1d(f: Objective, runs: Run | readonly Run[] = [], options
   });
   const xEnc = { field: 'x', type: 'quantitative', scale: { domain: [lo, hi], nice: false, zero: false }, axis: axis('x') };
   const yEnc = { field: 'f', type: 'quantitative', scale: { domain: fDomain, nice: false, zero: false }, axis: axis('f(x) (solid)', { titleColor: F_COLOR }) };
+  // NOTE: the layers' colour scales are independent (f's curve, steps, runs); run-coloured layers repeat the
+  // same domain and scheme so a run has one colour everywhere.
+  const runScale = { domain: named.map(([n]) => n), scheme: 'dark2' };
   const runColor: Record<string, JsonValue> = single
     ? { field: 'step', type: 'quantitative', scale: { scheme: 'plasma' }, legend: { title: 'step', orient: 'right' } }
-    : { field: 'run', type: 'nominal', scale: { scheme: 'dark2' }, legend: { title: 'run', orient: 'right' } };
+    : { field: 'run', type: 'nominal', scale: runScale, legend: { title: 'run', orient: 'right' } };
   const fLayers: JsonValue[] = [
     { name: 'curve_f', data: { values: curve }, mark: { type: 'line', strokeWidth: 2, color: F_COLOR, clip: true }, encoding: { x: xEnc, y: yEnc } },
   ];
   if (path.length) {
     fLayers.push(
-      { name: 'descent_paths', data: { values: path }, mark: { type: 'line', strokeWidth: 1, opacity: 0.6, clip: true }, encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'f', type: 'quantitative' }, order: { field: 'step' }, detail: { field: 'run' }, color: single ? { value: '#555555' } : { field: 'run', type: 'nominal', legend: null } } },
+      { name: 'descent_paths', data: { values: path }, mark: { type: 'line', strokeWidth: 1, opacity: 0.6, clip: true }, encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'f', type: 'quantitative' }, order: { field: 'step' }, detail: { field: 'run' }, color: single ? { value: '#555555' } : { field: 'run', type: 'nominal', scale: runScale, legend: null } } },
       { name: 'descent_points', data: { values: path }, mark: { type: 'circle', size: 45, opacity: 0.9, clip: true }, encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'f', type: 'quantitative' }, color: runColor } },
-      { name: 'step_numbers', data: { values: path }, transform: [{ filter: "datum.label != ''" }], mark: { type: 'text', dy: -9, fontSize: 10, clip: true }, encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'f', type: 'quantitative' }, text: { field: 'label' } } },
+      { name: 'path_starts', data: { values: path }, transform: [{ filter: 'datum.step == 0' }], mark: { type: 'point', size: 220, strokeWidth: 2, filled: false, clip: true }, encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'f', type: 'quantitative' }, color: single ? { value: 'black' } : { field: 'run', type: 'nominal', scale: runScale, legend: null } } },
+      { name: 'step_numbers', data: { values: path }, transform: [{ filter: "datum.label != ''" }], mark: { type: 'text', dy: -13, fontSize: 10, clip: true }, encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'f', type: 'quantitative' }, text: { field: 'label' } } },
     );
   }
   const layers: JsonValue[] = [{ layer: fLayers, resolve: { scale: { color: 'independent' } } }];

@@ -91,7 +91,8 @@ export async function toSVG(chart: Chart, options?: RenderOptions): Promise<stri
     height,
     autosize: { type: 'fit', contains: 'padding' },
     background: base.background ?? 'white',
-    config: { ...config, font: FONT_FAMILY },
+    // labelLimit 0: legend labels (run names, critical points) are never cut short with '…'.
+    config: { ...config, font: FONT_FAMILY, legend: { labelLimit: 0, ...((config.legend as Record<string, JsonValue> | undefined) ?? {}) } },
   };
   const quiet = { level: () => quiet, error: () => quiet, warn: () => quiet, info: () => quiet, debug: () => quiet };
   const compiled = vl.compile(spec as never, { logger: quiet as never }).spec;
