@@ -46,3 +46,5 @@ export * as autograd from './autograd/index.js';
 export * as data from './data/index.js';
 export * as train from './train/index.js';
 export * as io from './io/index.js';
+export * as explore from './explore/index.js';
+export * as plot from './plot/index.js';
