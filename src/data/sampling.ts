@@ -11,6 +11,7 @@ import { noGrad } from '../engine.js';
 import { Tensor } from '../tensor.js';
 import { cast } from '../ops/layout.js';
 
+/** Options of the samplers: the random source and the samples' dtype. */
 export interface SampleOptions<D extends FloatDType = FloatDType> {
   /** Where the uniform draws come from (default: the global generator, seeded by manualSeed). */
   generator?: Generator;
@@ -85,6 +86,7 @@ export function inverseTransformSample<D extends FloatDType = 'float32'>(invCdf:
   });
 }
 
+/** How an EmpiricalDistribution interpolates between observations. */
 export interface EmpiricalDistributionOptions {
   /**
    * 'linear' (default): the CDF is piecewise linear through the order statistics, F(x₍ᵢ₎) = (i − 1)/(n − 1)

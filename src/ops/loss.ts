@@ -268,6 +268,7 @@ import { cat, t as transpose2d } from './layout.js';
 import { matmul } from './linalg.js';
 import { eye, onesLike, tensor } from './creation.js';
 
+/** Options of mmdLoss: the kernel, its bandwidths and the estimator. */
 export interface MMDLossOptions {
   /** The kernel: 'gaussian' (the default and, for now, the only one). */
   kernel?: 'gaussian';

@@ -53,6 +53,7 @@ function checkSaturating(op: string, loss: GANLoss, s: unknown): boolean {
   return v;
 }
 
+/** Options of discriminatorLoss. */
 export interface DiscriminatorLossOptions {
   /** Default 'standard'. */
   loss?: GANLoss;
@@ -87,6 +88,7 @@ export function discriminatorLoss(realScores: Tensor, fakeScores: Tensor, option
   }
 }
 
+/** Options of generatorLoss. */
 export interface GeneratorLossOptions {
   /** Default 'standard'. */
   loss?: GANLoss;
@@ -124,6 +126,7 @@ function callD(op: string, d: Discriminator, x: Tensor): Tensor {
   return out;
 }
 
+/** Options of gradientPenalty. */
 export interface GradientPenaltyOptions {
   /** Weight λ of the penalty (default 10, the WGAN-GP paper's). */
   lambda?: number;
@@ -167,6 +170,7 @@ export function gradientPenalty(discriminator: Discriminator, real: Tensor, fake
   return mul(mean(square(sub(norms, 1))), lambda);
 }
 
+/** fitGAN's options: the shared ones, two optimizers, the loss and the schedule of turns. */
 export interface FitGANOptions extends GenerativeFitOptions {
   /** The generator's and the discriminator's optimizers. */
   gOptimizer: Optimizer<object>;

@@ -46,6 +46,7 @@ export interface GenerativeFitOptions {
   progress?: boolean | { stream?: ProgressStream; plain?: boolean; intervalMs?: number };
 }
 
+/** The option names every generative trainer accepts (for checkOptions). */
 export const GENERATIVE_KEYS = ['data', 'noiseDim', 'batchSize', 'steps', 'epochs', 'noise', 'generator', 'seed', 'callbacks', 'progress'] as const;
 
 /** What a trainer's callbacks see: fit()'s context with the generator as `model`, plus the step count. */
@@ -78,6 +79,7 @@ export interface GenerativeSetup {
   progress: GenerativeFitOptions['progress'];
 }
 
+/** Checks the shared options and builds the loader, the noise source and the random generator. */
 export function setupGenerative(op: string, options: GenerativeFitOptions): GenerativeSetup {
   if (typeof options !== 'object' || options === null) throw new ArgumentError(op, 'options', 'must be an object');
   const noiseDim = positiveInt(op, 'noiseDim', options.noiseDim);
@@ -228,12 +230,14 @@ export function generate(op: string, netG: Module<[Tensor], Tensor>, z: Tensor, 
   return out;
 }
 
+/** Throws unless `m` looks like an nn.Module (call and parameters). */
 export function checkModule(op: string, arg: string, m: unknown): void {
   if (m === null || typeof m !== 'object' || typeof (m as { call?: unknown }).call !== 'function' || typeof (m as { parameters?: unknown }).parameters !== 'function') {
     throw new ArgumentError(op, arg, 'must be an nn.Module');
   }
 }
 
+/** Throws unless `o` looks like an optimizer (step and zeroGrad); returns it typed. */
 export function checkOptimizer(op: string, arg: string, o: unknown): Optimizer<object> {
   if (o === null || typeof o !== 'object' || typeof (o as { step?: unknown }).step !== 'function' || typeof (o as { zeroGrad?: unknown }).zeroGrad !== 'function') {
     throw new ArgumentError(op, arg, 'must be an optim.Optimizer');

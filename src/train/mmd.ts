@@ -12,6 +12,7 @@ import type { Tensor } from '../tensor.js';
 import type { History } from './fit.js';
 import { GENERATIVE_KEYS, checkModule, checkOptimizer, generate, generativeContext, runGenerative, setupGenerative, type GenerativeFitOptions } from './generative.js';
 
+/** fitMMD's options: the shared ones, the generator's optimizer and the MMD's kernel. */
 export interface FitMMDOptions extends GenerativeFitOptions {
   /** The generator's optimizer. */
   optimizer: Optimizer<object>;

@@ -2,7 +2,7 @@
 // samples match the mean, variance and a Kolmogorov–Smirnov bound (fixed seed, so the bound cannot
 // flake; a 10% wrong rate fails it), the empirical CDF/inverse CDF by hand in both modes, round
 // trips, sampling from an empirical distribution reproduces the sample's quantiles, seeding, errors.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { ArgumentError, DTypeError, Generator, ShapeError, data, log, log1p, manualSeed, neg, randn, tensor, type Tensor } from '../../src/index.js';
 
 const { inverseTransformSample, EmpiricalDistribution } = data;
@@ -38,6 +38,8 @@ describe('inverseTransformSample', () => {
   const values = x.toTypedArray() as Float32Array;
 
   it('gives float32 samples of the requested shape', () => {
+    expectTypeOf(x).toEqualTypeOf<Tensor<'float32'>>();
+    expectTypeOf(inverseTransformSample(expInv(1), 2, { dtype: 'float64' })).toEqualTypeOf<Tensor<'float64'>>();
     expect(x.dtype).toBe('float32');
     expect(x.shape).toEqual([n]);
     expect(x.requiresGrad).toBe(false);

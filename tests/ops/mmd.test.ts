@@ -4,7 +4,7 @@
 // Gradients by finite differences (first and second order) are in tests/autograd/gradcheck.test.ts
 // through the `mmdLoss` entry of tests/helpers/opinfo.ts.
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { ArgumentError, DTypeError, F, Generator, ShapeError, randn, tensor, type Tensor } from '../../src/index.js';
 
 interface Enc { shape: number[]; data: number[] }
@@ -129,6 +129,16 @@ describe('mmdLoss errors', () => {
     expect(() => F.mmdLoss(x, y, { bandwidths: [1], kernel: 'laplace' as never })).toThrow(/kernel must be 'gaussian'/);
     expect(() => F.mmdLoss(x, y, { bandwidths: [1], estimator: 'fast' as never })).toThrow(/estimator must be 'biased' or 'unbiased'/);
     expect(() => F.mmdLoss(x, y, { bandwidth: [1] } as never)).toThrow(/option 'bandwidth' is not a known option/);
+  });
+  it('needs bandwidths at compile time too', () => {
+    const misuse = (): void => {
+      // @ts-expect-error the options (with bandwidths) are required
+      F.mmdLoss(x, y);
+      // @ts-expect-error bandwidths are required
+      F.mmdLoss(x, y, { estimator: 'unbiased' });
+    };
+    expectTypeOf(misuse).toBeFunction();
+    expectTypeOf(F.mmdLoss(x, y, { bandwidths: [1] })).toEqualTypeOf<Tensor<'float32' | 'float64'>>();
   });
   it('refuses non-float and mixed dtypes', () => {
     expect(() => F.mmdLoss(tensor([[1, 2]], { dtype: 'int32' }), tensor([[1, 2]], { dtype: 'int32' }), { bandwidths: [1] })).toThrow(DTypeError);
