@@ -260,7 +260,6 @@ export function klDiv(input: Tensor, target: Tensor, options?: { reduction?: Red
   return reduce(pointwise, r);
 }
 
-
 // ---------------------------------------------------------------------------------------------------
 // Maximum Mean Discrepancy between two samples (issue 8). Imports kept with this block (ES imports are
 // hoisted) so this shared file only grows at the end.

@@ -154,11 +154,10 @@ export function runGenerative(op: string, s: GenerativeSetup, ctx: GenerativeCon
       total, label: op, ...(epoch === undefined ? {} : { epoch, epochs: s.count }),
       ...(typeof progressOpt === 'object' ? progressOpt : {}),
     });
-  const oneStep = (i: number, acc: Map<string, number>): EpochLogs => {
+  const oneStep = (i: number): EpochLogs => {
     each((c) => c.onBatchBegin?.(i, ctx));
     const logs = step(nextReal, i);
     ctx.step++;
-    for (const [k, v] of Object.entries(logs)) acc.set(k, (acc.get(k) ?? 0) + v);
     each((c) => c.onBatchEnd?.(i, { ...logs, loss: logs[gLossKey] ?? Number.NaN, size: s.batchSize }, ctx));
     return logs;
   };
@@ -174,7 +173,7 @@ export function runGenerative(op: string, s: GenerativeSetup, ctx: GenerativeCon
       const bar = makeBar(perEpoch, epoch + 1);
       const acc = new Map<string, number>();
       for (let i = 0; i < perEpoch; i++) {
-        oneStep(i, acc);
+        addTo(acc, oneStep(i));
         bar?.update(i + 1, meanLogs(acc, i + 1), { samples: (i + 1) * s.batchSize * realPerStep });
       }
       epochIter = null;
@@ -192,14 +191,14 @@ export function runGenerative(op: string, s: GenerativeSetup, ctx: GenerativeCon
     for (let i = 0; i < s.count && !ctx.stopTraining; i++) {
       ctx.epoch = i;
       each((c) => c.onEpochBegin?.(i, ctx));
-      const logs = oneStep(i, new Map());
+      const logs = oneStep(i);
       recent.push(logs);
       if (recent.length > WINDOW) recent.shift();
       each((c) => c.onEpochEnd?.(i, logs, ctx));
       ctx.history.add(i, logs);
       if (bar) {
         const acc = new Map<string, number>();
-        for (const l of recent) for (const [k, v] of Object.entries(l)) acc.set(k, (acc.get(k) ?? 0) + v);
+        for (const l of recent) addTo(acc, l);
         bar.update(i + 1, meanLogs(acc, recent.length), { samples: (i + 1) * s.batchSize * realPerStep });
       }
     }
@@ -207,6 +206,10 @@ export function runGenerative(op: string, s: GenerativeSetup, ctx: GenerativeCon
   }
   each((c) => c.onTrainEnd?.(ctx));
   return ctx.history;
+}
+
+function addTo(acc: Map<string, number>, logs: EpochLogs): void {
+  for (const [k, v] of Object.entries(logs)) acc.set(k, (acc.get(k) ?? 0) + v);
 }
 
 function meanLogs(acc: Map<string, number>, n: number): EpochLogs {
