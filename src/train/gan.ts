@@ -13,6 +13,7 @@ import { grad } from '../autograd/functional.js';
 import type { Module } from '../nn/module.js';
 import { fullLike, rand, zerosLike } from '../ops/creation.js';
 import { add, mul, neg, relu, sqrt, square, sub } from '../ops/elementwise.js';
+import { checkInt } from '../ops/helpers.js';
 import { detach, reshape } from '../ops/layout.js';
 import { binaryCrossEntropyWithLogits } from '../ops/loss.js';
 import { mean, sum } from '../ops/reduce.js';
@@ -214,13 +215,8 @@ export function fitGAN(netG: Module<[Tensor], Tensor>, netD: Module<[Tensor], Te
   const loss = checkLoss(op, options.loss);
   const saturating = checkSaturating(op, loss, options.saturating);
   const labelSmoothing = checkSmoothing(op, loss, options.labelSmoothing);
-  const steps = (arg: 'dSteps' | 'gSteps'): number => {
-    const v = options[arg] ?? 1;
-    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) throw new ArgumentError(op, arg, `must be an integer >= 1, got ${String(v)}`);
-    return v;
-  };
-  const dSteps = steps('dSteps');
-  const gSteps = steps('gSteps');
+  const dSteps = checkInt(op, 'dSteps', options.dSteps ?? 1, 1);
+  const gSteps = checkInt(op, 'gSteps', options.gSteps ?? 1, 1);
   const gpOpt = options.gradientPenalty ?? false;
   const lambda = gpOpt === true ? 10 : gpOpt === false ? 0 : gpOpt;
   if (typeof lambda !== 'number' || !(lambda >= 0) || !Number.isFinite(lambda)) throw new ArgumentError(op, 'gradientPenalty', `must be a boolean or a finite λ >= 0, got ${String(gpOpt)}`);

@@ -12,6 +12,7 @@ import type { Module } from '../nn/module.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { rand, randn, tensor } from '../ops/creation.js';
 import { mul, sub } from '../ops/elementwise.js';
+import { checkInt } from '../ops/helpers.js';
 import { Tensor } from '../tensor.js';
 import { History, type Callback, type EpochLogs, type TrainContext } from './fit.js';
 import { Progress, type ProgressStream } from './progress.js';
@@ -58,11 +59,6 @@ export interface GenerativeContext extends TrainContext {
   readonly dOptimizer?: Optimizer<object>;
 }
 
-function positiveInt(op: string, arg: string, v: unknown, min = 1): number {
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min) throw new ArgumentError(op, arg, `must be an integer >= ${min}, got ${String(v)}`);
-  return v;
-}
-
 /** Checked common options, and the objects built from them. */
 export interface GenerativeSetup {
   noiseDim: number;
@@ -82,14 +78,14 @@ export interface GenerativeSetup {
 /** Checks the shared options and builds the loader, the noise source and the random generator. */
 export function setupGenerative(op: string, options: GenerativeFitOptions): GenerativeSetup {
   if (typeof options !== 'object' || options === null) throw new ArgumentError(op, 'options', 'must be an object');
-  const noiseDim = positiveInt(op, 'noiseDim', options.noiseDim);
-  const batchSize = positiveInt(op, 'batchSize', options.batchSize);
+  const noiseDim = checkInt(op, 'noiseDim', options.noiseDim, 1);
+  const batchSize = checkInt(op, 'batchSize', options.batchSize, 1);
   if ((options.steps === undefined) === (options.epochs === undefined)) throw new ArgumentError(op, 'steps', 'or epochs must be given (exactly one of them)');
   const mode = options.steps !== undefined ? 'steps' : 'epochs';
-  const count = positiveInt(op, mode, mode === 'steps' ? options.steps : options.epochs, 0);
+  const count = checkInt(op, mode, mode === 'steps' ? options.steps : options.epochs, 0);
   if (options.generator !== undefined && options.seed !== undefined) throw new ArgumentError(op, 'seed', 'cannot be given together with generator (pick one)');
   if (options.generator !== undefined && !(options.generator instanceof Generator)) throw new ArgumentError(op, 'generator', 'must be a Generator (the random source; the generator network is the first argument)');
-  if (options.seed !== undefined) positiveInt(op, 'seed', options.seed, 0);
+  if (options.seed !== undefined) checkInt(op, 'seed', options.seed, 0);
   const rng = options.generator ?? (options.seed !== undefined ? new Generator(options.seed) : defaultGenerator);
   const { data } = options;
   let dataset: DatasetLike<unknown>;

@@ -239,7 +239,7 @@ describe('fitGAN mechanics', () => {
     expect(vals(plain.G.weight)).toEqual(Wg.flat());
   });
 
-  it('each side gets gradients only on its own turn (dSteps 2, gradient penalty on, one D parameter frozen by the user)', () => {
+  it('each side gets gradients only on its own turn (dSteps 2, gSteps 2, gradient penalty on, one D parameter frozen by the user)', () => {
     manualSeed(1);
     const G = new nn.Sequential(new nn.Linear(3, 8), new nn.ReLU(), new nn.Linear(8, 2));
     const D = new nn.Sequential(new nn.Linear(2, 8), new nn.Tanh(), new nn.Linear(8, 1));
@@ -257,10 +257,10 @@ describe('fitGAN mechanics', () => {
       }
     }
     const history = train.fitGAN(G, D, {
-      data: rand([64, 2]), noiseDim: 3, batchSize: 16, steps: 3, dSteps: 2, gSteps: 1, gradientPenalty: true, seed: 2, progress: false,
+      data: rand([64, 2]), noiseDim: 3, batchSize: 16, steps: 3, dSteps: 2, gSteps: 2, gradientPenalty: true, seed: 2, progress: false,
       gOptimizer: new Spy(G.parameters(), 'G'), dOptimizer: new Spy(D.parameters().filter((p) => p !== frozen), 'D'),
     });
-    expect(events.map((e) => e.who).join('')).toBe('DDGDDGDDG');
+    expect(events.map((e) => e.who).join('')).toBe('DDGGDDGGDDGG');
     let lastG: (number[] | null)[] = G.parameters().map(() => null);
     let lastD: (number[] | null)[] = [];
     for (const e of events) {
@@ -340,7 +340,7 @@ describe('fitGAN mechanics', () => {
     expect(() => train.fitGAN(G, D, { ...noLength, epochs: 1, batchSize: 4, dSteps: 3 })).toThrow(/leaves 2 batch\(es\) per epoch, fewer than the 3 real batches one step takes/);
     expect(() => train.fitGAN(G, D, { ...base, loss: 'hinge', labelSmoothing: 0.1 })).toThrow(/labelSmoothing applies to the 'standard' loss only/);
     expect(() => train.fitGAN(G, D, { ...base, loss: 'hinge', saturating: true })).toThrow(/saturating applies/);
-    expect(() => train.fitGAN(G, D, { ...base, dSteps: 0 })).toThrow(/dSteps must be an integer >= 1, got 0/);
+    expect(() => train.fitGAN(G, D, { ...base, dSteps: 0 })).toThrow(/fitGAN: dSteps must be >= 1, got 0/);
     expect(() => train.fitGAN(G, D, { ...base, gradientPenalty: -1 })).toThrow(/gradientPenalty must be a boolean or a finite λ >= 0/);
     expect(() => train.fitGAN(G, D, { ...base, seed: 1, generator: new Generator(1) })).toThrow(/seed cannot be given together with generator/);
     expect(() => train.fitGAN(G, D, { ...base, generator: G as never })).toThrow(/generator must be a Generator \(the random source/);

@@ -102,7 +102,7 @@ describe('fitMMD', () => {
     const { bandwidths: _bw, ...noBandwidths } = base;
     expect(() => train.fitMMD(G, noBandwidths as never)).toThrow(/fitMMD: bandwidths must be given/);
     expect(() => train.fitMMD(G, { ...base, bandwidths: [-1] })).toThrow(/mmdLoss: bandwidths\[0\] must be a positive finite number/);
-    expect(() => train.fitMMD(G, { ...base, noiseDim: 0 })).toThrow(/noiseDim must be an integer >= 1, got 0/);
+    expect(() => train.fitMMD(G, { ...base, noiseDim: 0 })).toThrow(/fitMMD: noiseDim must be >= 1, got 0/);
     expect(() => train.fitMMD(G, { ...base, data: tensor([[1, 2]], { dtype: 'int32' }) })).toThrow(/data must be floating point samples, got int32/);
     expect(() => train.fitMMD(G, { ...base, data: 'points' as never })).toThrow(ArgumentError);
     expect(() => train.fitMMD(G, { ...base, optimizer: undefined as never })).toThrow(/optimizer must be an optim.Optimizer/);
