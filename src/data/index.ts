@@ -12,3 +12,6 @@ export {
   loadMnist, parseIdxImages, parseIdxLabels, mnistTensors, mnistDataDir, maybeGunzip, mnistDataset, mnistDatasets, IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC,
   type Mnist, type MnistImages, type MnistSplit, type LoadMnistOptions, type MnistDataset, type MnistDatasetsOptions,
 } from './mnist.js';
+export {
+  inverseTransformSample, EmpiricalDistribution, type SampleOptions, type EmpiricalDistributionOptions,
+} from './sampling.js';

@@ -9,3 +9,4 @@ export {
   crossEntropy, nllLoss, klDiv, type Reduction, type CrossEntropyOptions, type NllOptions,
 } from '../ops/loss.js';
 export { dropout } from './layers/dropout.js';
+export { mmdLoss, type MMDLossOptions } from '../ops/loss.js';

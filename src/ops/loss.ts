@@ -260,3 +260,87 @@ export function klDiv(input: Tensor, target: Tensor, options?: { reduction?: Red
   return reduce(pointwise, r);
 }
 
+// ---------------------------------------------------------------------------------------------------
+// Maximum Mean Discrepancy between two samples (issue 8). Imports kept with this block (ES imports are
+// hoisted) so this shared file only grows at the end.
+import { cat, t as transpose2d } from './layout.js';
+import { matmul } from './linalg.js';
+import { eye, onesLike, tensor } from './creation.js';
+
+/** Options of mmdLoss: the kernel, its bandwidths and the estimator. */
+export interface MMDLossOptions {
+  /** The kernel: 'gaussian' (the default and, for now, the only one). */
+  kernel?: 'gaussian';
+  /** Bandwidths σ of the Gaussian kernel Σ_σ exp(−‖a − b‖²/(2σ²)): one number or several (summed). */
+  bandwidths: number | readonly number[];
+  /** 'biased' (default; V-statistic, always ≥ 0) or 'unbiased' (U-statistic without the i = j terms; can be < 0). */
+  estimator?: 'biased' | 'unbiased';
+}
+
+/**
+ * ‖aᵢ − bⱼ‖² for rows of a (n, d) and b (m, d) as one matmul of augmented rows:
+ * [‖aᵢ‖², 1, −2aᵢ]·[1, ‖bⱼ‖², bⱼ] = ‖aᵢ‖² + ‖bⱼ‖² − 2·aᵢ·bⱼ, clamped at 0.
+ */
+function pairwiseSquaredDistances(a: Tensor, b: Tensor): Tensor {
+  const aa = sum(mul(a, a), 1, { keepdim: true });
+  const bb = sum(mul(b, b), 1, { keepdim: true });
+  const left = cat([aa, onesLike(aa), mul(a, -2)], 1);
+  const right = cat([onesLike(bb), bb, b], 1);
+  // NOTE: the expansion cancels to tiny negatives (rounding) for equal rows, which the clamp removes;
+  // its gradient is 1 on the closed interval, so exact zeros (the diagonal of a sample against itself,
+  // whose gradient is 0 anyway) do not cut the graph.
+  return clamp(matmul(left, transpose2d(right)), 0);
+}
+
+/** exp(−d2/(2σ²)) for every bandwidth, stacked: (B, n, m) for d2 (n, m), one op per step for all B. */
+function gaussianKernels(d2: Tensor, bandwidths: readonly number[]): Tensor {
+  const coef = Float64Array.from(bandwidths, (s) => -1 / (2 * s * s));
+  const c = reshape(tensor(coef, { dtype: d2.dtype as FloatDType }), [bandwidths.length, 1, 1]);
+  return exp(mul(unsqueeze(d2, 0), c));
+}
+
+/**
+ * The squared Maximum Mean Discrepancy MMD²(x, y) between samples x (n, d) and y (m, d) under a
+ * Gaussian kernel k(a, b) = Σ_σ exp(−‖a − b‖²/(2σ²)) summed over `bandwidths`:
+ *   biased:   mean k(xᵢ, xⱼ) + mean k(yᵢ, yⱼ) − 2·mean k(xᵢ, yⱼ)     (all pairs, i = j included)
+ *   unbiased: Σ_{i≠j} k(xᵢ, xⱼ)/(n(n−1)) + Σ_{i≠j} k(yᵢ, yⱼ)/(m(m−1)) − 2·mean k(xᵢ, yⱼ)
+ * Differentiable in both samples (the loss of a generative matching network). Composed from ops:
+ * pairwise squared distances through one matmul per pair of samples, all bandwidths in one exp.
+ * ref: Gretton et al., "A Kernel Two-Sample Test", JMLR 13 (2012), eqs. (2) and (3).
+ * @example
+ * const loss = F.mmdLoss(generated, batch, { bandwidths: [0.1, 0.5, 2] }); // a 0-d tensor ≥ 0
+ */
+export function mmdLoss(x: Tensor, y: Tensor, options: MMDLossOptions): LossTensor {
+  const op = 'mmdLoss';
+  checkOptions(op, options, ['kernel', 'bandwidths', 'estimator']);
+  assertTensor(op, 'x', x);
+  assertTensor(op, 'y', y);
+  if (options === undefined || options === null) throw new ArgumentError(op, 'options', 'must give bandwidths, e.g. { bandwidths: [0.5, 1, 2] }');
+  const kernel = options.kernel ?? 'gaussian';
+  if (kernel !== 'gaussian') throw new ArgumentError(op, 'kernel', `must be 'gaussian', got ${JSON.stringify(kernel)}`);
+  const estimator = options.estimator ?? 'biased';
+  if (estimator !== 'biased' && estimator !== 'unbiased') throw new ArgumentError(op, 'estimator', `must be 'biased' or 'unbiased', got ${JSON.stringify(estimator)}`);
+  const bw = options.bandwidths;
+  const bandwidths = typeof bw === 'number' ? [bw] : Array.isArray(bw) ? [...(bw as readonly unknown[])] : null;
+  if (bandwidths === null || bandwidths.length === 0) throw new ArgumentError(op, 'bandwidths', `must be a positive number or a non-empty array of them, got ${JSON.stringify(bw)}`);
+  bandwidths.forEach((s, i) => {
+    if (typeof s !== 'number' || !Number.isFinite(s) || s <= 0) throw new ArgumentError(op, `bandwidths[${i}]`, `must be a positive finite number, got ${String(s)}`);
+  });
+  if (!isFloat(x.dtype)) throw new DTypeError(op, 'x', `must be floating point, got ${x.dtype}`, { x: x.shape });
+  if (y.dtype !== x.dtype) throw new DTypeError(op, 'y', `must have the dtype of x (${x.dtype}), got ${y.dtype}`, { x: x.shape, y: y.shape });
+  if (x.ndim !== 2 || y.ndim !== 2) throw new ShapeError(op, x.ndim !== 2 ? 'x' : 'y', 'must be 2-D (samples, features); unsqueeze(1) 1-D samples', { x: x.shape, y: y.shape });
+  if (x.shape[1] !== y.shape[1]) throw new ShapeError(op, 'y', 'must have as many features as x', { x: x.shape, y: y.shape });
+  const n = x.shape[0]!;
+  const m = y.shape[0]!;
+  const minRows = estimator === 'unbiased' ? 2 : 1;
+  if (n < minRows || m < minRows) throw new ShapeError(op, n < minRows ? 'x' : 'y', `must have at least ${minRows} sample${minRows > 1 ? 's' : ''} for the ${estimator} estimator`, { x: x.shape, y: y.shape });
+  const bws = bandwidths as number[];
+  // Each kernel matrix holds all bandwidths at once, (B, ·, ·): its sum is Σ_σ of the per-σ sums.
+  const kxx = gaussianKernels(pairwiseSquaredDistances(x, x), bws);
+  const kyy = gaussianKernels(pairwiseSquaredDistances(y, y), bws);
+  const kxy = gaussianKernels(pairwiseSquaredDistances(x, y), bws);
+  const cross = div(sum(kxy), (n * m) / 2);
+  if (estimator === 'biased') return sub(add(div(sum(kxx), n * n), div(sum(kyy), m * m)), cross) as LossTensor;
+  const offDiagonalMean = (k: Tensor, size: number): Tensor => div(sum(mul(k, sub(1, eye(size, size, { dtype: k.dtype })))), size * (size - 1));
+  return sub(add(offDiagonalMean(kxx, n), offDiagonalMean(kyy, m)), cross) as LossTensor;
+}

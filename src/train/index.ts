@@ -13,3 +13,11 @@ export {
 } from './callbacks.js';
 export { accuracy, topKAccuracy, type Metric, type MetricSpec } from './metrics.js';
 export { bestOfSeeds, type BestOfSeedsOptions, type BestOfSeedsResult, type SeedScore } from './seeds.js';
+export {
+  modeCoverage, type ModeCoverage, type GenerativeFitOptions, type GenerativeContext, type GenerativeData, type NoiseSpec,
+} from './generative.js';
+export { fitMMD, type FitMMDOptions } from './mmd.js';
+export {
+  fitGAN, discriminatorLoss, generatorLoss, gradientPenalty,
+  type FitGANOptions, type GANLoss, type DiscriminatorLossOptions, type GeneratorLossOptions, type GradientPenaltyOptions, type Discriminator,
+} from './gan.js';

@@ -1030,3 +1030,22 @@ export function mismatch(actual: Tensor | null, expected: FixtureTensor | null, 
   }
   return null;
 }
+
+// ---------------------------------------------------------------------------------------------------
+// mmdLoss (issue 8): both estimators, one and several bandwidths, n ≠ m, non-contiguous leaves, a
+// constant sample. Appended with push so this shared file only grows at the end.
+
+type MmdArgs = { bandwidths: number[]; estimator: 'biased' | 'unbiased' };
+opInfos.push(op<MmdArgs>({
+  name: 'mmdLoss',
+  fn: (xs, a) => F.mmdLoss(x0(xs), x1(xs), a),
+  samples: (m) => [
+    { inputs: [m.randn([4, 2]), m.randn([3, 2])], args: { bandwidths: [1], estimator: 'biased' } },
+    { inputs: [m.randn([4, 2]), m.randn([3, 2])], args: { bandwidths: [1], estimator: 'unbiased' } },
+    { inputs: [m.randn([3, 3]), m.randn([5, 3])], args: { bandwidths: [0.5, 1, 2], estimator: 'biased' } },
+    { inputs: [m.randn([3, 3]), m.randn([5, 3])], args: { bandwidths: [0.5, 1, 2], estimator: 'unbiased' } },
+    { inputs: [m.randn([3, 2], { layout: 'transposed' }), m.randn([4, 2], { grad: false })], args: { bandwidths: [0.7, 3], estimator: 'biased' } },
+    { inputs: [m.randn([2, 4], { layout: 'strided' }), m.randn([3, 4], { grad: false })], args: { bandwidths: [1.5], estimator: 'unbiased' } },
+    { desc: 'one sample each (biased)', inputs: [m.randn([1, 3]), m.randn([1, 3])], args: { bandwidths: [1], estimator: 'biased' } },
+  ],
+}));
