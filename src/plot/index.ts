@@ -7,3 +7,4 @@ export {
   type Run, type Descent1dOptions, type Landscape2dOptions, type TrajectoriesOptions, type TrajectoryQuantity,
 } from './descent.js';
 export { sweep, history, type SweepPlotOptions, type HistoryPlotOptions } from './tables.js';
+export { scatter, imageGrid, type ScatterSeries, type ScatterOptions, type ImageGridOptions } from './points.js';

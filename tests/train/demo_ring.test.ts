@@ -32,7 +32,11 @@ it('the quick ring demo trains both generators, scores them and writes the point
   // Both losses in the GAN's progress display, the MMD loss in the other's.
   expect(stderr).toMatch(/fitGAN {2}step 200\/200 {2}dLoss [\d.]+ {2}gLoss [\d.]+ .*done in/);
   expect(stderr).toMatch(/fitMMD {2}step 200\/200 {2}loss [\d.]+ .*done in/);
-  expect(stdout).toContain(`points and summary written to ${out}`);
+  expect(stdout).toContain(`pictures, points and summary written to ${out}`);
+  for (const f of ['ring_gan.png', 'ring_mmd.png']) {
+    const png = readFileSync(join(out, f));
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([1120, 1040]);
+  }
   for (const f of ['ring_real.csv', 'ring_gan.csv', 'ring_mmd.csv']) {
     const lines = readFileSync(join(out, f), 'utf8').trim().split('\n');
     expect(lines[0]).toBe('x,y');
