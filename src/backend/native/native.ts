@@ -102,6 +102,9 @@ export function loadNativeKernels(reference: Kernels): Kernels & { info(): Nativ
     scatterAdd: (shape, out, os, dim, size, index, src) => addon.scatterAdd(meta(0, shape), out, meta(1, os), dim, size, index, src),
     optimStep: (op, n, p, g, s0, s1, s2, h) =>
       addon.optimStep(O.get(op)!, n, p, g, s0, s1, s2, h[0]!, h[1]!, h[2]!, h[3]!, h[4]!, h[5]!, h[6]!, h[7]!, h[8]!, h[9]!),
+    conv2d: 'reference',
+    conv2dBackwardInput: 'reference',
+    conv2dBackwardWeight: 'reference',
   };
 
   const exported = new Set(addon.kernelNames());
