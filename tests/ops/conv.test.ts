@@ -11,8 +11,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  ArgumentError, DTypeError, F, NotImplementedError, ShapeError, Tensor, autograd, getBackend, manualSeed, nn, randn, setBackend,
-  tensor, transpose, zeros, type BackendName,
+  ArgumentError, DTypeError, F, NotImplementedError, ShapeError, Tensor, autograd, getBackend, getNumThreads, manualSeed, nn, randn, setBackend,
+  setNumThreads, tensor, transpose, zeros, type BackendName,
 } from '../../src/index.js';
 
 interface Flat {
@@ -211,6 +211,35 @@ describe('semantics', () => {
       });
     });
   }
+
+  it('native results do not depend on the thread count (bitwise), GEMM and direct paths', () => {
+    if (!BACKENDS.includes('native')) return;
+    setBackend('native');
+    const before = getNumThreads();
+    const cases: [number[], number[], object][] = [
+      [[3, 8, 17, 19], [12, 8, 3, 3], { padding: 1 }], // GEMM path
+      [[1, 16, 20, 20], [16, 16, 3, 3], { stride: 2, padding: 1 }], // one image: channel chunks, row chunks
+      [[9, 6, 9, 9], [6, 1, 3, 3], { groups: 6, padding: 2, dilation: 2 }], // direct (depthwise)
+      [[2, 4, 12, 12], [4, 2, 5, 5], { groups: 2, stride: 2 }], // direct, strided
+    ];
+    try {
+      for (const [xs, ws, o] of cases) {
+        const run = (threads: number): number[][] => {
+          setNumThreads(threads);
+          manualSeed(5);
+          const x = randn(...xs).requiresGrad_(true);
+          const w = randn(...ws).requiresGrad_(true);
+          const y = F.conv2d(x, w, null, o);
+          const [gx, gw] = autograd.grad([y], [x, w], { gradOutputs: [randn(...y.shape)] });
+          return [y, gx!, gw!].map((t) => Array.from(t.toFloat32Array()));
+        };
+        const one = run(1);
+        for (const threads of [2, 3]) expect(run(threads), `${JSON.stringify([xs, ws, o])} at ${threads} threads`).toEqual(one);
+      }
+    } finally {
+      setNumThreads(before);
+    }
+  });
 
   it('modules: forward, repr, outputSize, paddingMode', () => {
     const c = new nn.Conv2d(4, 8, [3, 1], { stride: 2, padding: 'valid', groups: 2, bias: false });

@@ -728,9 +728,9 @@ function convGeometry(rng: Rng, big: boolean): Conv2dGeometry {
 
 const absOf = (a: Arr): Float64Array => Float64Array.from(a as Float32Array, Math.abs);
 
-function runConvCase(kernel: ConvKernel, seed: number, big: boolean): void {
+function runConvCase(kernel: ConvKernel, seed: number, big: boolean, fixed?: Conv2dGeometry): void {
   const rng = new Rng(seed);
-  const g = convGeometry(rng, big);
+  const g = fixed ?? convGeometry(rng, big);
   const { N, Cin, H, W, Cout, Ho, Wo, kh, kw, groups } = g;
   const xShape = [N, Cin, H, W];
   const wLen = Cout * (Cin / groups) * kh * kw;
@@ -797,6 +797,18 @@ describe('conv', () => {
     });
     it(`${kernel}: larger images past the im2col column blocks and thread splits`, () => {
       for (let c = 0; c < reps(4); c++) runConvCase(kernel, seedOf('conv-big', kernel, c), true);
+    });
+    it(`${kernel}: named geometries (W2's C1..C4 with fewer images, depthwise strided, dilated 'same', transposed-size outputs)`, () => {
+      const geo = (N: number, Cin: number, H: number, W: number, Cout: number, k: number, s: number, p: number, d = 1, groups = 1, extra = 0): Conv2dGeometry => {
+        const o = (n: number): number => Math.floor((n + 2 * p - d * (k - 1) - 1) / s) + 1 + extra;
+        return { N, Cin, H, W, Cout, Ho: o(H), Wo: o(W), kh: k, kw: k, strideH: s, strideW: s, padH: p, padW: p, dilationH: d, dilationW: d, groups };
+      };
+      const named = [
+        geo(3, 1, 28, 28, 6, 5, 1, 0), geo(3, 6, 12, 12, 16, 5, 1, 0), geo(2, 16, 16, 16, 24, 3, 1, 1), geo(1, 3, 48, 44, 16, 7, 2, 3),
+        geo(2, 12, 15, 17, 12, 3, 2, 1, 1, 12), geo(1, 8, 20, 20, 16, 3, 1, 2, 2, 8), geo(2, 4, 9, 9, 6, 3, 1, 4, 2, 2),
+        geo(1, 5, 7, 6, 5, 4, 3, 1, 1, 5, 1), geo(2, 2, 11, 13, 4, 2, 2, 0, 1, 1, 1), geo(1, 4, 1, 40, 8, 1, 1, 0),
+      ];
+      named.forEach((g, i) => runConvCase(kernel, seedOf('conv-named', kernel, i), false, g));
     });
   }
 });
