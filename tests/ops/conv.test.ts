@@ -9,7 +9,7 @@
 // reference kernel parity on random geometries in tests/ops/parity.test.ts.
 
 import { readFileSync } from 'node:fs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, expectTypeOf, it } from 'vitest';
 import {
   ArgumentError, DTypeError, F, NotImplementedError, ShapeError, Tensor, autograd, getBackend, getNumThreads, manualSeed, nn, randn, setBackend,
   setNumThreads, tensor, transpose, zeros, type BackendName,
@@ -268,6 +268,30 @@ describe('semantics', () => {
     const d = new nn.Conv2d(2, 3, 3, { dtype: 'float64' });
     expect(d.weight.dtype).toBe('float64');
     expect(d.forward(randn([1, 2, 4, 4], { dtype: 'float64' })).dtype).toBe('float64');
+  });
+});
+
+describe('types', () => {
+  it('keep the input dtype and refuse misspelt options at compile time', () => {
+    const x = randn(1, 2, 5, 5);
+    const w = randn(3, 2, 3, 3);
+    expectTypeOf(F.conv2d(x, w)).toEqualTypeOf<Tensor<'float32'>>();
+    expectTypeOf(F.conv1d(randn([1, 2, 5], { dtype: 'float64' }), randn([3, 2, 3], { dtype: 'float64' }), { padding: 'same' })).toEqualTypeOf<Tensor<'float64'>>();
+    expectTypeOf(new nn.Conv2d(2, 3, 3).forward(x)).toEqualTypeOf<Tensor>();
+    // Never called: only the compiler looks at these lines.
+    const misuse = (): void => {
+      // @ts-expect-error a typo in an option name
+      F.conv2d(x, w, null, { strides: 2 });
+      // @ts-expect-error padding strings are 'same' or 'valid'
+      F.conv2d(x, w, { padding: 'full' });
+      // @ts-expect-error transposed convolutions take no padding string
+      F.convTranspose2d(x, w, { padding: 'same' });
+      // @ts-expect-error outputPadding belongs to transposed convolutions
+      new nn.Conv2d(2, 3, 3, { outputPadding: 1 });
+      // @ts-expect-error paddingMode values are PyTorch's
+      new nn.Conv2d(2, 3, 3, { paddingMode: 'mirror' });
+    };
+    expectTypeOf(misuse).toBeFunction();
   });
 });
 
