@@ -144,7 +144,20 @@ inline void scatter_add_row(float* __restrict d, const float* __restrict s, int6
       Vec::store_partial(d + i, Vec::add(Vec::load_partial(d + i, r), Vec::load_partial(s + i, r)), r);
     }
   } else if (step == 2) {
-    for (int64_t i = 0; i < n; ++i) d[2 * i] += s[i];
+    // Whole vectors of d: the odd elements get + 0.0, which changes nothing (gx starts at +0 and a sum
+    // that starts at +0 is never -0). Only inside the run, whose elements this task owns: i + 8 < n.
+    typedef float v8 __attribute__((vector_size(32)));
+    typedef float v8u __attribute__((vector_size(32), aligned(4)));
+    const v8 zero = {};
+    int64_t i = 0;
+    for (; i + 8 < n; i += 8) {
+      const v8 sv = *reinterpret_cast<const v8u*>(s + i);
+      v8u* d0 = reinterpret_cast<v8u*>(d + 2 * i);
+      v8u* d1 = reinterpret_cast<v8u*>(d + 2 * i + 8);
+      *d0 = *d0 + __builtin_shufflevector(sv, zero, 0, 8, 1, 8, 2, 8, 3, 8);
+      *d1 = *d1 + __builtin_shufflevector(sv, zero, 4, 8, 5, 8, 6, 8, 7, 8);
+    }
+    for (; i < n; ++i) d[2 * i] += s[i];
   } else {
     for (int64_t i = 0; i < n; ++i) d[i * step] += s[i];
   }
