@@ -177,6 +177,8 @@ export interface Kernels {
    * kj·dilationW, and X is x inside [0, H) × [0, W) and 0 outside (see Conv2dGeometry). x is strided (xOffset,
    * xStrides over [N, Cin, H, W]); w is contiguous [Cout, Cin/groups, kh, kw] from wOffset; bias (null: none) is
    * contiguous [Cout] from bOffset; out is contiguous [N, Cout, Ho, Wo]. An empty sum (Cin = 0) gives bias or 0.
+   * NOTE: a non-finite weight against padding is unspecified (the reference skips padded positions, im2col
+   * kernels multiply zeros: ∞·0 = NaN, as PyTorch's); NaN/∞ in x propagate alike everywhere.
    */
   conv2d(g: Conv2dGeometry, x: FloatArray, xOffset: number, xStrides: Dims, w: FloatArray, wOffset: number, bias: FloatArray | null, bOffset: number, out: FloatArray): void;
 
