@@ -18,6 +18,7 @@ import { runW0 } from './w0_peak.js';
 import { runW1 } from './w1_gemm.js';
 import { runW4 } from './w4_mlp.js';
 import { runElementwise } from './elementwise.js';
+import { runW2 } from './w2_conv.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -64,6 +65,7 @@ const w0 = section('w0', () => runW0(ctx));
 section('w1', () => runW1(ctx, w0));
 section('w4', () => runW4(ctx));
 section('elementwise', () => runElementwise(ctx));
+section('w2', () => runW2(ctx));
 
 const seconds = (performance.now() - started) / 1000;
 const loadEnd = loadavg()[0]!;

@@ -24,6 +24,18 @@ export interface SliceAttrs {
   sizes: readonly number[];
 }
 
+/**
+ * Hyper-parameters of a recorded 2-D convolution (conv1d records it with H = 1). `padding` is the top
+ * and left padding; the bottom/right padding follows from the sizes, so 'same' with an even kernel and
+ * the transposed convolution's outputPadding need nothing more.
+ */
+export interface Conv2dAttrs {
+  stride: readonly [number, number];
+  padding: readonly [number, number];
+  dilation: readonly [number, number];
+  groups: number;
+}
+
 export interface PrimitiveAttrs {
   // Elementwise unary (inputs: [x]).
   neg: None; abs: None; sign: None; exp: None; log: None; log1p: None; sqrt: None;
@@ -58,6 +70,13 @@ export interface PrimitiveAttrs {
   gather: { dim: number; index: Tensor<'int32'> };
   /** inputs: [base, src]. */
   scatterAdd: { dim: number; index: Tensor<'int32'> };
+  // Convolution (NCHW). The three are each other's derivatives, so gradients of any order stay in this set.
+  /** inputs: [x, weight] or [x, weight, bias]; `outSize` = [Ho, Wo] of the result. */
+  conv2d: Conv2dAttrs & { outSize: readonly [number, number] };
+  /** inputs: [gradOutput, weight] (also the transposed convolution); `inputSize` = [H, W] of the result. */
+  conv2dBackwardInput: Conv2dAttrs & { inputSize: readonly [number, number] };
+  /** inputs: [x, gradOutput]; `kernelSize` = [kh, kw] of the result. */
+  conv2dBackwardWeight: Conv2dAttrs & { kernelSize: readonly [number, number] };
 }
 
 export type PrimitiveName = keyof PrimitiveAttrs;

@@ -15,6 +15,7 @@ import { findCompiler, removeScratchDir } from '../bench/toolchain.js';
 import { measureW0 } from '../bench/w0_peak.js';
 import { measureGemm, SHAPES } from '../bench/w1_gemm.js';
 import { measureW4 } from '../bench/w4_mlp.js';
+import { measureW2 } from '../bench/w2_conv.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const tiny = { minReps: 3, maxReps: 3, targetMs: 1, sampleMs: 0.1 };
@@ -80,6 +81,20 @@ describe('bench helpers', () => {
       expectTiming(run.gflops);
     }
     expect(r.peaks).toEqual([expect.objectContaining({ threads: 1 })]);
+  });
+
+  it('W2 measures conv2d and the equivalent GEMMs at each thread count, with ratios and the speedup', () => {
+    const rows = measureW2({ name: 'tiny', N: 2, Cin: 3, H: 9, W: 9, Cout: 4, k: 3, stride: 2, pad: 1 }, [1, 2], tiny, 1);
+    expect(rows.map((r) => r.threads)).toEqual([1, 2]);
+    for (const r of rows) {
+      for (const side of [r.convFwd, r.gemmFwd, r.convFwdBwd, r.gemmFwdBwd]) {
+        expect(side.samples).toHaveLength(3);
+        expectTiming(side.ms);
+      }
+      expect(r.ratioFwdBwd).toBeGreaterThan(0);
+    }
+    expect(rows[0]!.speedupFwdBwd).toBeNull();
+    expect(rows[1]!.speedupFwdBwd).toBeGreaterThan(0);
   });
 
   it('the OpenBLAS harness runs a transposed shape, or says why it cannot', () => {

@@ -15,7 +15,8 @@
 // The kernel list, in the order of src/kernels/spec.ts KERNEL_NAMES.
 #define NG_KERNELS(X) X(copy, js_copy) X(unary, js_unary) X(binary, js_binary) X(where, js_where) X(reduce, js_reduce) \
   X(argReduce, js_arg_reduce) X(softmax, js_softmax) X(gemm, js_gemm) X(gather, js_gather) X(scatterAdd, js_scatter_add) \
-  X(optimStep, js_optim_step)
+  X(optimStep, js_optim_step) \
+  X(conv2d, js_conv2d) X(conv2dBackwardInput, js_conv2d_backward_input) X(conv2dBackwardWeight, js_conv2d_backward_weight)
 
 namespace {
 
@@ -477,6 +478,112 @@ class Addon : public Napi::Addon<Addon> {
         if (used[k] && used[j]) check_no_overlap(env, op, sp[k], a[k].name.c_str(), sp[j], a[j].name.c_str());
     auto f = [&](int k) { return used[k] ? reinterpret_cast<float*>(a[k].data) : nullptr; };
     ng::kernels().optim_step(code, n, f(0), f(1), f(2), f(3), f(4), h);
+    return env.Undefined();
+  }
+
+  /**
+   * The Float64Array of a Conv2dGeometry (spec.ts CONV2D_GEOMETRY_KEYS order): every entry an integer in
+   * [0, 2^31), kernel sizes, strides, dilations and groups >= 1, groups dividing Cin and Cout. With the
+   * array lengths checked against the sizes, every index a kernel computes stays far inside int64.
+   */
+  ng::ConvGeometry geometry_arg(const Napi::CallbackInfo& info, size_t i, const char* op) {
+    static const char* const kNames[16] = {"N", "Cin", "H", "W", "Cout", "Ho", "Wo", "kh", "kw",
+                                           "strideH", "strideW", "padH", "padW", "dilationH", "dilationW", "groups"};
+    const std::vector<int64_t> d = dims_arg(info, i, op, "geometry", 16);
+    for (int k = 0; k < 16; ++k) {
+      if (d[k] > INT32_MAX) range_error(info.Env(), op, std::string("geometry.") + kNames[k] + " must be < 2^31, got " + std::to_string(d[k]));
+      if (k >= 7 && k != 11 && k != 12 && d[k] < 1) range_error(info.Env(), op, std::string("geometry.") + kNames[k] + " must be >= 1, got 0");
+    }
+    const ng::ConvGeometry g = {d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], d[10], d[11], d[12], d[13], d[14], d[15]};
+    if (g.Cin % g.groups != 0 || g.Cout % g.groups != 0) {
+      range_error(info.Env(), op, "geometry.groups (" + std::to_string(g.groups) + ") must divide Cin (" + std::to_string(g.Cin) + ") and Cout (" +
+                                      std::to_string(g.Cout) + ")");
+    }
+    return g;
+  }
+
+  /** A contiguous float32 operand of n elements from `offset`: its pointer and span. */
+  const float* dense_arg(Napi::Env env, const char* op, const ArrayArg& a, int64_t offset, int64_t n, Span* span) {
+    check_dtype(env, op, a, DType::F32);
+    return reinterpret_cast<const float*>(strided_ptr(env, op, a, offset, {n}, {1}, span));
+  }
+
+  // conv2d(geometry, x, xOffset, xStrides, w, wOffset, bias | null, bOffset, out)
+  Napi::Value js_conv2d(const Napi::CallbackInfo& info) {
+    const char* op = "conv2d";
+    Napi::Env env = info.Env();
+    check_count(info, op, 9);
+    const int64_t lim = INT64_MAX >> 8;
+    const ng::ConvGeometry g = geometry_arg(info, 0, op);
+    ArrayArg x = array_arg(info, 1, op, "x");
+    const int64_t xoff = int_arg(info, 2, op, "xOffset", 0, lim);
+    const std::vector<int64_t> xstr = dims_arg(info, 3, op, "xStrides", 4);
+    ArrayArg w = array_arg(info, 4, op, "w");
+    const int64_t woff = int_arg(info, 5, op, "wOffset", 0, lim);
+    const bool has_bias = !info[6].IsNull();
+    ArrayArg b;
+    if (has_bias) b = array_arg(info, 6, op, "bias");
+    const int64_t boff = int_arg(info, 7, op, "bOffset", 0, lim);
+    ArrayArg out = array_arg(info, 8, op, "out");
+    check_dtype(env, op, x, DType::F32);
+    check_dtype(env, op, out, DType::F32);
+    Span xs, ws, bs;
+    const float* xp = reinterpret_cast<const float*>(strided_ptr(env, op, x, xoff, {g.N, g.Cin, g.H, g.W}, xstr, &xs));
+    const float* wp = dense_arg(env, op, w, woff, checked_numel(env, op, {g.Cout, g.Cin / g.groups, g.kh, g.kw}), &ws);
+    const float* bp = has_bias ? dense_arg(env, op, b, boff, g.Cout, &bs) : nullptr;
+    Span os = contiguous_span(env, op, out, checked_numel(env, op, {g.N, g.Cout, g.Ho, g.Wo}));
+    check_no_overlap(env, op, os, "out", xs, "x");
+    check_no_overlap(env, op, os, "out", ws, "w");
+    check_no_overlap(env, op, os, "out", bs, "bias");
+    ng::kernels().conv2d(g, xp, xstr.data(), wp, bp, reinterpret_cast<float*>(out.data));
+    return env.Undefined();
+  }
+
+  // conv2dBackwardInput(geometry, gy, gyOffset, w, wOffset, gx)
+  Napi::Value js_conv2d_backward_input(const Napi::CallbackInfo& info) {
+    const char* op = "conv2dBackwardInput";
+    Napi::Env env = info.Env();
+    check_count(info, op, 6);
+    const int64_t lim = INT64_MAX >> 8;
+    const ng::ConvGeometry g = geometry_arg(info, 0, op);
+    ArrayArg gy = array_arg(info, 1, op, "gy");
+    const int64_t gyoff = int_arg(info, 2, op, "gyOffset", 0, lim);
+    ArrayArg w = array_arg(info, 3, op, "w");
+    const int64_t woff = int_arg(info, 4, op, "wOffset", 0, lim);
+    ArrayArg gx = array_arg(info, 5, op, "gx");
+    check_dtype(env, op, gx, DType::F32);
+    Span gys, ws;
+    const float* gyp = dense_arg(env, op, gy, gyoff, checked_numel(env, op, {g.N, g.Cout, g.Ho, g.Wo}), &gys);
+    const float* wp = dense_arg(env, op, w, woff, checked_numel(env, op, {g.Cout, g.Cin / g.groups, g.kh, g.kw}), &ws);
+    Span gxs = contiguous_span(env, op, gx, checked_numel(env, op, {g.N, g.Cin, g.H, g.W}));
+    check_no_overlap(env, op, gxs, "gx", gys, "gy");
+    check_no_overlap(env, op, gxs, "gx", ws, "w");
+    ng::kernels().conv2d_backward_input(g, gyp, wp, reinterpret_cast<float*>(gx.data));
+    return env.Undefined();
+  }
+
+  // conv2dBackwardWeight(geometry, x, xOffset, xStrides, gy, gyOffset, gw)
+  Napi::Value js_conv2d_backward_weight(const Napi::CallbackInfo& info) {
+    const char* op = "conv2dBackwardWeight";
+    Napi::Env env = info.Env();
+    check_count(info, op, 7);
+    const int64_t lim = INT64_MAX >> 8;
+    const ng::ConvGeometry g = geometry_arg(info, 0, op);
+    ArrayArg x = array_arg(info, 1, op, "x");
+    const int64_t xoff = int_arg(info, 2, op, "xOffset", 0, lim);
+    const std::vector<int64_t> xstr = dims_arg(info, 3, op, "xStrides", 4);
+    ArrayArg gy = array_arg(info, 4, op, "gy");
+    const int64_t gyoff = int_arg(info, 5, op, "gyOffset", 0, lim);
+    ArrayArg gw = array_arg(info, 6, op, "gw");
+    check_dtype(env, op, x, DType::F32);
+    check_dtype(env, op, gw, DType::F32);
+    Span xs, gys;
+    const float* xp = reinterpret_cast<const float*>(strided_ptr(env, op, x, xoff, {g.N, g.Cin, g.H, g.W}, xstr, &xs));
+    const float* gyp = dense_arg(env, op, gy, gyoff, checked_numel(env, op, {g.N, g.Cout, g.Ho, g.Wo}), &gys);
+    Span gws = contiguous_span(env, op, gw, checked_numel(env, op, {g.Cout, g.Cin / g.groups, g.kh, g.kw}));
+    check_no_overlap(env, op, gws, "gw", xs, "x");
+    check_no_overlap(env, op, gws, "gw", gys, "gy");
+    ng::kernels().conv2d_backward_weight(g, xp, xstr.data(), gyp, reinterpret_cast<float*>(gw.data));
     return env.Undefined();
   }
 };

@@ -16,6 +16,9 @@ IndexFault gather(int rank, const int64_t* shape, DType dt, StridedRef x, int di
 IndexFault scatter_add(int rank, const int64_t* shape, DType dt, void* out, const int64_t* out_strides, int dim, int64_t dim_size,
                        const int32_t* index, const void* src);
 void optim_step(int op, int64_t n, float* p, const float* g, float* s0, float* s1, float* s2, const double* h);
+void conv2d(const ConvGeometry& g, const float* x, const int64_t* x_strides, const float* w, const float* bias, float* out);
+void conv2d_backward_input(const ConvGeometry& g, const float* gy, const float* w, float* gx);
+void conv2d_backward_weight(const ConvGeometry& g, const float* x, const int64_t* x_strides, const float* gy, float* gw);
 
 void register_kernels(KernelTable& t) {
   t.copy = copy;
@@ -29,6 +32,9 @@ void register_kernels(KernelTable& t) {
   t.gather = gather;
   t.scatter_add = scatter_add;
   t.optim_step = optim_step;
+  t.conv2d = conv2d;
+  t.conv2d_backward_input = conv2d_backward_input;
+  t.conv2d_backward_weight = conv2d_backward_weight;
 }
 
 NG_END_ISA

@@ -5,7 +5,7 @@
 
 import type { DType } from '../core/dtype.js';
 import type { Shape } from '../core/shape.js';
-import type { PrimitiveAttrs, PrimitiveName } from '../primitives.js';
+import type { Conv2dAttrs, PrimitiveAttrs, PrimitiveName } from '../primitives.js';
 import type { Tensor } from '../tensor.js';
 import * as E from '../ops/elementwise.js';
 import * as L from '../ops/layout.js';
@@ -13,6 +13,7 @@ import * as R from '../ops/reduce.js';
 import { matmul } from '../ops/linalg.js';
 import { gather, scatterAdd } from '../ops/indexing.js';
 import { zerosLike, zeros } from '../ops/creation.js';
+import { conv2dBackwardInput, conv2dBackwardWeight, conv2dPrimitive } from '../ops/conv.js';
 
 export interface RuleContext<K extends PrimitiveName> {
   /** Gradient of the output. */
@@ -176,7 +177,27 @@ export const derivatives: { [K in PrimitiveName]: Rule<K> } = {
     // gets a zero gradient (PyTorch 1.13 raises a shape error in backward here instead).
     return L.sliceBackward(g, srcShape, { starts: srcShape.map(() => 0), steps: srcShape.map(() => 1), sizes: g.shape });
   }],
+
+  // The three convolution primitives are bilinear and each other's adjoints (NOTE: <G, BI(gy, w)> =
+  // <conv2d(G, w), gy> = <w, BW(G, gy)>), so every rule is one of them and any order of derivative works.
+  conv2d: (c) => [
+    () => conv2dBackwardInput(c.grad, c.input(1), { ...convOf(c.attrs), inputSize: spatial(c.inputShape(0)) }),
+    () => conv2dBackwardWeight(c.input(0), c.grad, { ...convOf(c.attrs), kernelSize: spatial(c.inputShape(1)) }),
+    () => R.sum(c.grad, [0, 2, 3]),
+  ].slice(0, c.needs.length),
+  conv2dBackwardInput: (c) => [
+    () => conv2dPrimitive(c.grad, c.input(1), null, { ...convOf(c.attrs), outSize: spatial(c.inputShape(0)) }),
+    () => conv2dBackwardWeight(c.grad, c.input(0), { ...convOf(c.attrs), kernelSize: spatial(c.inputShape(1)) }),
+  ],
+  conv2dBackwardWeight: (c) => [
+    () => conv2dBackwardInput(c.input(1), c.grad, { ...convOf(c.attrs), inputSize: spatial(c.inputShape(0)) }),
+    () => conv2dPrimitive(c.input(0), c.grad, null, { ...convOf(c.attrs), outSize: spatial(c.inputShape(1)) }),
+  ],
 };
+
+/** The [H, W] of an NCHW (or OIHW) shape. */
+const spatial = (s: Shape): [number, number] => [s[2]!, s[3]!];
+const convOf = (a: Conv2dAttrs): Conv2dAttrs => ({ stride: a.stride, padding: a.padding, dilation: a.dilation, groups: a.groups });
 
 function extremumRule(c: RuleContext<'maximum' | 'minimum'>, loses: (a: Tensor, b: Tensor) => Tensor<'bool'>): readonly Thunk[] {
   const share = (mine: Tensor, theirs: Tensor): Tensor => {

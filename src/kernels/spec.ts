@@ -169,10 +169,63 @@ export interface Kernels {
    * and do not overlap; unused state arrays are ignored (pass empty ones). h has 10 entries.
    */
   optimStep(op: OptimOp, n: number, param: FloatArray, grad: FloatArray, s0: FloatArray, s1: FloatArray, s2: FloatArray, h: readonly number[]): void;
+
+  /**
+   * 2-D convolution (PyTorch's cross-correlation) over NCHW, with groups:
+   *   out[n, co, oh, ow] = bias[co] + Σ_{ci < Cin/groups, ki < kh, kj < kw} w[co, ci, ki, kj] · X(n, g·Cin/groups + ci, ih, iw)
+   * where g = floor(co / (Cout/groups)), ih = oh·strideH − padH + ki·dilationH, iw = ow·strideW − padW +
+   * kj·dilationW, and X is x inside [0, H) × [0, W) and 0 outside (see Conv2dGeometry). x is strided (xOffset,
+   * xStrides over [N, Cin, H, W]); w is contiguous [Cout, Cin/groups, kh, kw] from wOffset; bias (null: none) is
+   * contiguous [Cout] from bOffset; out is contiguous [N, Cout, Ho, Wo]. An empty sum (Cin = 0) gives bias or 0.
+   * NOTE: a non-finite weight against padding is unspecified (the reference skips padded positions, im2col
+   * kernels multiply zeros: ∞·0 = NaN, as PyTorch's); NaN/∞ in x propagate alike everywhere.
+   */
+  conv2d(g: Conv2dGeometry, x: FloatArray, xOffset: number, xStrides: Dims, w: FloatArray, wOffset: number, bias: FloatArray | null, bOffset: number, out: FloatArray): void;
+
+  /**
+   * The adjoint of conv2d with respect to its input (also the transposed convolution):
+   *   gx[n, c, ih, iw] = Σ w[co, ci, ki, kj] · gy[n, co, oh, ow] over every (co, ki, kj, oh, ow) of the group of
+   *   c (ci = c mod Cin/groups) with oh·strideH − padH + ki·dilationH = ih and ow·strideW − padW + kj·dilationW = iw.
+   * gy is contiguous [N, Cout, Ho, Wo] from gyOffset, w as in conv2d, gx contiguous [N, Cin, H, W] (positions
+   * nothing reaches get 0).
+   */
+  conv2dBackwardInput(g: Conv2dGeometry, gy: FloatArray, gyOffset: number, w: FloatArray, wOffset: number, gx: FloatArray): void;
+
+  /**
+   * The gradient of conv2d with respect to its weight:
+   *   gw[co, ci, ki, kj] = Σ_{n, oh, ow} gy[n, co, oh, ow] · X(n, g·Cin/groups + ci, ih, iw)   (ih, iw as in conv2d)
+   * x strided as in conv2d, gy contiguous [N, Cout, Ho, Wo] from gyOffset, gw contiguous [Cout, Cin/groups, kh, kw]
+   * (0 when the sum is empty).
+   */
+  conv2dBackwardWeight(g: Conv2dGeometry, x: FloatArray, xOffset: number, xStrides: Dims, gy: FloatArray, gyOffset: number, gw: FloatArray): void;
 }
+
+/**
+ * The geometry of a 2-D convolution over NCHW arrays (conv1d is H = 1). The output size is given, not
+ * derived, and reads outside the input are zeros: output row oh reads input rows oh·strideH − padH +
+ * ki·dilationH, so padH is the top padding and the bottom padding is whatever Ho implies. That covers
+ * PyTorch's symmetric padding, 'same' with an even kernel (more padding at the bottom/right) and the
+ * transposed convolution's outputPadding. All entries are non-negative integers; kh, kw, strides,
+ * dilations and groups are >= 1; groups divides Cin and Cout.
+ */
+export interface Conv2dGeometry {
+  N: number; Cin: number; H: number; W: number;
+  Cout: number; Ho: number; Wo: number;
+  kh: number; kw: number;
+  strideH: number; strideW: number;
+  padH: number; padW: number;
+  dilationH: number; dilationW: number;
+  groups: number;
+}
+/** The order in which the native binding receives Conv2dGeometry (one Float64Array). */
+export const CONV2D_GEOMETRY_KEYS = [
+  'N', 'Cin', 'H', 'W', 'Cout', 'Ho', 'Wo', 'kh', 'kw', 'strideH', 'strideW', 'padH', 'padW', 'dilationH', 'dilationW', 'groups',
+] as const satisfies readonly (keyof Conv2dGeometry)[];
 
 export type KernelName = keyof Kernels;
 export type KernelArgs<K extends KernelName> = Parameters<Kernels[K]>;
 
 /** Every kernel name, in a fixed order; the native addon's own list must match (see tests/ops/parity). */
-export const KERNEL_NAMES: readonly KernelName[] = ['copy', 'unary', 'binary', 'where', 'reduce', 'argReduce', 'softmax', 'gemm', 'gather', 'scatterAdd', 'optimStep'];
+export const KERNEL_NAMES: readonly KernelName[] = ['copy', 'unary', 'binary', 'where', 'reduce', 'argReduce', 'softmax', 'gemm', 'gather', 'scatterAdd', 'optimStep',
+  'conv2d', 'conv2dBackwardInput', 'conv2dBackwardWeight',
+];

@@ -1,5 +1,5 @@
 // F: the functional interface (PyTorch's torch.nn.functional): activations, softmax family, linear
-// and losses, dropout, all differentiable.
+// and losses, dropout, convolutions, all differentiable.
 
 export { relu, leakyRelu, elu, softplus, gelu, sigmoid, tanh, step, heaviside } from '../ops/elementwise.js';
 export { softmax, logSoftmax, logsumexp } from '../ops/reduce.js';
@@ -10,3 +10,6 @@ export {
 } from '../ops/loss.js';
 export { dropout } from './layers/dropout.js';
 export { mmdLoss, type MMDLossOptions } from '../ops/loss.js';
+export {
+  conv1d, conv2d, convTranspose1d, convTranspose2d, type ConvOptions, type ConvTransposeOptions, type ConvSize,
+} from '../ops/conv.js';

@@ -10,3 +10,8 @@ export { MSELoss, L1Loss, SmoothL1Loss, HuberLoss, BCELoss, BCEWithLogitsLoss, C
 export * as init from './init.js';
 /** PyTorch's torch.nn.utils: gradient clipping, weight penalties, parameters ↔ vector. */
 export * as utils from './utils.js';
+export {
+  Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d, type ConvModuleOptions, type ConvTransposeModuleOptions, type PaddingMode,
+} from './layers/conv.js';
+/** PyTorch's torch.nn.grad: convolution gradients as functions. */
+export * as grad from './grad.js';

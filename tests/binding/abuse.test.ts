@@ -23,7 +23,9 @@ const fnOf = (name: string): Fn => {
 };
 
 /** What a positional argument is; decides which wrong values are tried. */
-type Kind = 'op' | 'dims' | 'array' | 'int' | 'number' | 'bool';
+type Kind = 'op' | 'dims' | 'array' | 'int' | 'number' | 'bool' | 'optArray';
+/** 'optArray': an array or null (conv2d's bias). */
+const isArrayKind = (k: Kind): boolean => k === 'array' || k === 'optArray';
 
 interface Sig {
   kinds: readonly Kind[];
@@ -33,6 +35,8 @@ interface Sig {
 }
 
 const f64 = (...xs: number[]): Float64Array => Float64Array.from(xs);
+/** A valid conv geometry (see the conv2d signatures below). */
+const convGeometry = (): Float64Array => f64(2, 2, 3, 4, 4, 2, 3, 2, 2, 1, 1, 0, 0, 1, 1, 2);
 const f32 = (n: number): Float32Array => Float32Array.from({ length: n }, (_, i) => (i % 7) - 3);
 const i32 = (n: number, mod = 3): Int32Array => Int32Array.from({ length: n }, (_, i) => i % mod);
 
@@ -93,6 +97,22 @@ const SIGS = {
     kinds: ['op', 'int', 'array', 'array', 'array', 'array', 'array', 'number', 'number', 'number', 'number', 'number', 'number', 'number', 'number', 'number', 'number'],
     // Centered RMSprop with momentum: the one update that uses all three state arrays.
     valid: () => [OPTIM_OPS.indexOf('rmsprop'), 5, f32(5), f32(5), f32(5), f32(5), f32(5), 0.01, 0.99, 1e-8, 0, 0.9, 1, 0, 0, 0, 0],
+  },
+  // Geometry (CONV2D_GEOMETRY_KEYS order): N 2, Cin 2, H 3, W 4, Cout 4, Ho 2, Wo 3, kernel 2x2, stride 1, pad 0, dilation 1, groups 2.
+  conv2d: {
+    names: ['geometry', 'x', 'xOffset', 'xStrides', 'w', 'wOffset', 'bias', 'bOffset', 'out'],
+    kinds: ['dims', 'array', 'int', 'dims', 'array', 'int', 'optArray', 'int', 'array'],
+    valid: () => [convGeometry(), f32(49), 1, f64(24, 12, 4, 1), f32(18), 2, f32(5), 1, f32(48)],
+  },
+  conv2dBackwardInput: {
+    names: ['geometry', 'gy', 'gyOffset', 'w', 'wOffset', 'gx'],
+    kinds: ['dims', 'array', 'int', 'array', 'int', 'array'],
+    valid: () => [convGeometry(), f32(49), 1, f32(18), 2, f32(48)],
+  },
+  conv2dBackwardWeight: {
+    names: ['geometry', 'x', 'xOffset', 'xStrides', 'gy', 'gyOffset', 'gw'],
+    kinds: ['dims', 'array', 'int', 'dims', 'array', 'int', 'array'],
+    valid: () => [convGeometry(), f32(49), 1, f64(24, 12, 4, 1), f32(50), 2, f32(16)],
   },
 } satisfies Record<string, Sig>;
 
@@ -169,7 +189,9 @@ const WRONG_TYPES: Record<Kind, readonly [string, () => unknown][]> = {
     ['detached Uint8Array', () => detach(new Uint8Array(64))], ['SharedArrayBuffer-backed', () => onShared(64)],
     ['Proxy of a Float32Array', () => new Proxy(new Float32Array(64), {})],
   ],
+  optArray: [],
 };
+WRONG_TYPES.optArray = WRONG_TYPES.array.filter(([label]) => label !== 'null');
 
 /** Integer values no tight valid call accepts in an 'int' or 'op' slot. */
 const BAD_INTS: readonly [string, number][] = [
@@ -247,7 +269,7 @@ describe.each(KERNELS)('%s', (name) => {
 
   it('every buffer one element too short, and every offset one too far, throws RangeError', () => {
     sig.kinds.forEach((kind, i) => {
-      if (kind === 'array') rejects(name, replaced(sig.valid(), i, shorter(sig.valid()[i] as ArrayBufferView)), `${sig.names[i]} one element short`, RangeError);
+      if (isArrayKind(kind)) rejects(name, replaced(sig.valid(), i, shorter(sig.valid()[i] as ArrayBufferView)), `${sig.names[i]} one element short`, RangeError);
       if (kind === 'int' && /Offset$/.test(sig.names[i]!)) {
         rejects(name, replaced(sig.valid(), i, (sig.valid()[i] as number) + 1), `${sig.names[i]} + 1`, RangeError);
       }
@@ -256,7 +278,7 @@ describe.each(KERNELS)('%s', (name) => {
 
   it('empty and detached buffers throw, whatever the position', () => {
     sig.kinds.forEach((kind, i) => {
-      if (kind !== 'array') return;
+      if (!isArrayKind(kind)) return;
       const a = sig.valid()[i] as Float32Array;
       const C = a.constructor as new (n: number) => Float32Array;
       rejects(name, replaced(sig.valid(), i, new C(0)), `${sig.names[i]} empty`, RangeError);
@@ -303,6 +325,17 @@ describe('dtype mismatches throw TypeError', () => {
     ['gather', 7, I(6), 'int32 out for float32 x'],
     ['scatterAdd', 5, F(6), 'float32 index'],
     ['scatterAdd', 6, I(6), 'int32 src for float32 out'],
+    ['conv2d', 1, I(49), 'int32 x'],
+    ['conv2d', 4, I(18), 'int32 w'],
+    ['conv2d', 6, I(5), 'int32 bias'],
+    ['conv2d', 8, I(48), 'int32 out'],
+    ['conv2d', 8, U(48), 'bool out'],
+    ['conv2dBackwardInput', 1, I(49), 'int32 gy'],
+    ['conv2dBackwardInput', 3, U(18), 'bool w'],
+    ['conv2dBackwardInput', 5, I(48), 'int32 gx'],
+    ['conv2dBackwardWeight', 1, U(49), 'bool x'],
+    ['conv2dBackwardWeight', 4, I(50), 'int32 gy'],
+    ['conv2dBackwardWeight', 6, I(16), 'int32 gw'],
   ];
   it.each(cases)('%s: argument %i = %s', (name, i, v) => {
     rejects(name, replaced(SIGS[name].valid(), i, v), `argument ${i}`, TypeError);
@@ -344,6 +377,13 @@ describe('outputs overlapping inputs throw RangeError', () => {
       ['gather', (v) => { v[7] = (v[1] as Float32Array).subarray(2); }, 'out inside x'],
       ['scatterAdd', (v) => { const b = buf(); v[1] = new Float32Array(b, 0, 8); v[6] = new Float32Array(b, 24, 6); }, 'out overlaps src'],
       ['scatterAdd', (v) => { const b = buf(); v[1] = new Float32Array(b, 0, 8); v[5] = new Int32Array(b, 28, 6); }, 'out overlaps index'],
+      ['conv2d', (v) => { const b = f32(200); v[1] = b.subarray(0, 49); v[8] = b.subarray(40, 88); }, 'out overlaps x'],
+      ['conv2d', (v) => { const b = f32(200); v[4] = b.subarray(0, 18); v[8] = b.subarray(17, 65); }, 'out overlaps w'],
+      ['conv2d', (v) => { v[6] = (v[8] as Float32Array).subarray(10, 15); }, 'bias inside out'],
+      ['conv2dBackwardInput', (v) => { const b = f32(200); v[1] = b.subarray(0, 49); v[5] = b.subarray(48, 96); }, 'gx overlaps gy'],
+      ['conv2dBackwardInput', (v) => { v[5] = new Float32Array(64); v[3] = (v[5] as Float32Array).subarray(40, 58); }, 'w inside gx'],
+      ['conv2dBackwardWeight', (v) => { const b = f32(200); v[1] = b.subarray(0, 49); v[6] = b.subarray(48, 64); }, 'gw overlaps x'],
+      ['conv2dBackwardWeight', (v) => { v[6] = (v[4] as Float32Array).subarray(30, 46); }, 'gw inside gy'],
     ];
     for (const [name, edit, label] of cases) {
       const v = SIGS[name].valid();
@@ -401,6 +441,49 @@ describe('overflowing sizes and strides throw RangeError', () => {
     rejects('gather', [f64(), f32(8), 0, f64(), 0, 4, i32(1), f32(1)], 'rank 0', RangeError);
     rejects('scatterAdd', [f64(), f32(8), f64(), 0, 4, i32(1), f32(1)], 'rank 0', RangeError);
     rejects('scatterAdd', [f64(2, 3), f32(8), f64(4, 1), -1, 4, i32(6, 4), f32(6)], 'dim -1', RangeError);
+  });
+  it('conv geometry: entries past 2^31, zero kernel/stride/dilation/groups, groups not dividing channels, element counts past 2^53', () => {
+    const geo = (k: number, v: number): Float64Array => { const g = convGeometry(); g[k] = v; return g; };
+    const names = ['N', 'Cin', 'H', 'W', 'Cout', 'Ho', 'Wo', 'kh', 'kw', 'strideH', 'strideW', 'padH', 'padW', 'dilationH', 'dilationW', 'groups'];
+    for (const name of ['conv2d', 'conv2dBackwardInput', 'conv2dBackwardWeight'] as const) {
+      for (let k = 0; k < 16; k++) {
+        rejects(name, replaced(SIGS[name].valid(), 0, geo(k, 2 ** 31)), `geometry.${names[k]} = 2^31`, RangeError);
+        if (k >= 7 && k !== 11 && k !== 12) rejects(name, replaced(SIGS[name].valid(), 0, geo(k, 0)), `geometry.${names[k]} = 0`, RangeError);
+      }
+      rejects(name, replaced(SIGS[name].valid(), 0, geo(15, 3)), 'groups 3 with 2 channels', RangeError);
+      rejects(name, replaced(SIGS[name].valid(), 0, geo(1, 3)), 'Cin 3 with groups 2', RangeError);
+      rejects(name, replaced(SIGS[name].valid(), 0, geo(4, 5)), 'Cout 5 with groups 2', RangeError);
+      // Sizes whose products overflow, and sizes the arrays do not hold.
+      const big = f64(2 ** 30, 2 ** 30, 2 ** 30, 2 ** 30, 2 ** 30, 2 ** 30, 2 ** 30, 2 ** 30, 2 ** 30, 1, 1, 0, 0, 1, 1, 1);
+      rejects(name, replaced(SIGS[name].valid(), 0, big), 'every size 2^30', RangeError);
+      rejects(name, replaced(SIGS[name].valid(), 0, geo(0, 3)), 'N 3 (arrays hold 2 images)', RangeError);
+      rejects(name, replaced(SIGS[name].valid(), 0, geo(7, 3)), 'kh 3 (w holds 2x2 kernels)', RangeError);
+    }
+    rejects('conv2d', replaced(SIGS.conv2d.valid(), 3, f64(24, 12, 2 ** 40, 1)), 'x strides far past the buffer', RangeError);
+    rejects('conv2d', replaced(SIGS.conv2d.valid(), 3, f64(2 ** 62, 12, 4, 1)), 'x stride overflow', RangeError);
+    rejects('conv2dBackwardWeight', replaced(SIGS.conv2dBackwardWeight.valid(), 3, f64(24, 12, 4)), 'three x strides', RangeError);
+  });
+  it('conv kernels accept a null bias and empty or huge-but-empty geometries, returning at once', () => {
+    const v: unknown[] = SIGS.conv2d.valid();
+    v[6] = null;
+    fnOf('conv2d')(...v);
+    const quick = (name: string, args: unknown[]): void => {
+      const t0 = performance.now();
+      fnOf(name)(...args);
+      expect(performance.now() - t0, name).toBeLessThan(1000);
+    };
+    const huge = 2 ** 31 - 1;
+    // No images: nothing to compute whatever the other sizes (kernel 1x1 so w stays small).
+    quick('conv2d', [f64(0, 1, huge, huge, 1, huge, huge, 1, 1, huge, huge, huge, huge, huge, huge, 1), f32(0), 0, f64(0, 0, 0, 0), f32(1), 0, null, 0, f32(0)]);
+    // No input channels: the output is the bias, the kernel size is anything.
+    quick('conv2d', [f64(1, 0, huge, huge, 2, 2, 2, huge, huge, 1, 1, 0, 0, 1, 1, 1), f32(0), 0, f64(0, 0, 0, 0), f32(0), 0, f32(2), 0, f32(8)]);
+    quick('conv2dBackwardInput', [f64(1, 1, 2, 2, 0, huge, huge, huge, huge, 1, 1, 0, 0, 1, 1, 1), f32(0), 0, f32(0), 0, f32(4)]);
+    quick('conv2dBackwardWeight', [f64(0, 1, huge, huge, 1, huge, huge, 1, 1, 1, 1, 0, 0, 1, 1, 1), f32(0), 0, f64(0, 0, 0, 0), f32(0), 0, f32(1)]);
+    // Huge strides, padding and dilation with a real image: the index arithmetic stays exact. Output (oh, ow)
+    // reads input (0, 0) only through tap (1 − oh, 1 − ow): bias −3 + w[1 − oh][1 − ow]·x[0][0], with x = w = [−3, −2, −1, 0].
+    const out = f32(4);
+    fnOf('conv2d')(f64(1, 1, 2, 2, 1, 2, 2, 2, 2, huge, huge, huge, huge, huge, huge, 1), f32(4), 0, f64(4, 4, 2, 1), f32(4), 0, f32(1), 0, out);
+    expect(Array.from(out)).toEqual([-3, 0, 3, 6]);
   });
   it('max/min of an empty axis throws RangeError', () => {
     rejects('reduce', [REDUCE_OPS.indexOf('max'), f32(0), 2, 0, 4, f32(8)], 'max with size 0', RangeError);
@@ -473,7 +556,7 @@ describe('unusual backing stores', () => {
   it('SharedArrayBuffer-backed data throws TypeError in every array position', () => {
     for (const name of KERNELS) {
       SIGS[name].kinds.forEach((kind, i) => {
-        if (kind !== 'array') return;
+        if (!isArrayKind(kind)) return;
         const a = SIGS[name].valid()[i] as Float32Array;
         const C = a.constructor as new (b: SharedArrayBuffer) => Float32Array;
         rejects(name, replaced(SIGS[name].valid(), i, new C(new SharedArrayBuffer(a.byteLength + 64))), `${SIGS[name].names[i]} on a SharedArrayBuffer`, TypeError);
@@ -517,6 +600,7 @@ describe('fuzz', () => {
         case 'bool': return rng.chance(0.9) ? rng.chance(0.5) : rng.pick(others);
         case 'dims': return rng.chance(0.8) ? dimsPool() : rng.pick(arrays);
         case 'array': return rng.chance(0.9) ? rng.pick(arrays) : dimsPool();
+        case 'optArray': return rng.chance(0.8) ? rng.pick(arrays) : rng.chance(0.5) ? null : dimsPool();
       }
     };
     const seen = new Map<string, number>();

@@ -10,7 +10,7 @@
 // differentiable in float64 (none today), and `tol` only with a comment saying why.
 
 import {
-  Generator, Tensor, noGrad, tensor, F, autograd,
+  Generator, Tensor, noGrad, tensor, F, autograd, nn,
   neg, abs, sign, exp, log, log1p, sqrt, rsqrt, sin, cos, tanh, sigmoid, relu, erf, leakyRelu, elu, softplus, gelu,
   clamp, add, sub, mul, div, pow, maximum, minimum, square, reciprocal, where,
   sum, mean, amax, amin, max, min, var as variance, std, logsumexp, softmax, logSoftmax,
@@ -831,7 +831,73 @@ const lossOps: OpInfo[] = [
 ];
 
 /** Every entry. */
-export const opInfos: OpInfo[] = [...unaryOps, ...binaryOps, ...reductionOps, ...linalgOps, ...layoutOps, ...indexingOps, ...lossOps];
+// ---------------------------------------------------------------------------------------------------
+// Convolution. Tiny shapes (the reference kernels run every finite difference); every sample mixes the
+// options so stride, padding (int, pair, 'same' with even kernels), dilation, groups and bias are all
+// differentiated twice. nn.grad.conv2dWeight records conv2dBackwardWeight in the forward pass.
+
+type ConvArgs = Record<string, unknown> & { bias?: boolean };
+const convFn = (f: (x: Tensor, w: Tensor, b: Tensor | null, o: object) => Tensor) => (xs: Tensor[], a: ConvArgs): Tensor => {
+  const { bias, ...o } = a;
+  return f(x0(xs), x1(xs), bias ? xs[2]! : null, o);
+};
+
+const convOps: OpInfo[] = [
+  op<ConvArgs>({
+    name: 'conv2d',
+    fn: convFn((x, w, b, o) => F.conv2d(x, w, b, o)),
+    samples: (m) => [
+      { inputs: [m.randn([1, 2, 4, 4]), m.randn([3, 2, 2, 2]), m.randn([3])], args: { bias: true } },
+      { inputs: [m.randn([2, 2, 5, 4]), m.randn([2, 2, 3, 2]), m.randn([2])], args: { bias: true, stride: [2, 1], padding: [1, 0] } },
+      { inputs: [m.randn([1, 2, 4, 5]), m.randn([2, 2, 2, 3])], args: { padding: 'same' } },
+      { inputs: [m.randn([1, 1, 5, 5]), m.randn([2, 1, 2, 2])], args: { padding: 'same', dilation: [2, 1] } },
+      { inputs: [m.randn([1, 4, 4, 4]), m.randn([4, 2, 2, 2]), m.randn([4])], args: { bias: true, groups: 2, stride: 2, padding: 1 } },
+      { inputs: [m.randn([1, 3, 4, 4]), m.randn([3, 1, 3, 3])], args: { groups: 3, padding: 1, dilation: 2 } },
+      { inputs: [m.randn([1, 2, 4, 4], { layout: 'transposed' }), m.randn([2, 2, 2, 2], { layout: 'strided' }), m.randn([2])], args: { bias: true, stride: [1, 2] } },
+      { inputs: [m.randn([2, 4, 3]), m.randn([2, 2, 2, 2])], args: { padding: 'valid' } },
+      { inputs: [m.randn([1, 2, 3, 3], { grad: false }), m.randn([2, 2, 3, 3])], args: { padding: 1 } },
+    ],
+  }),
+  op<ConvArgs>({
+    name: 'conv1d',
+    fn: convFn((x, w, b, o) => F.conv1d(x, w, b, o)),
+    samples: (m) => [
+      { inputs: [m.randn([2, 2, 6]), m.randn([3, 2, 3]), m.randn([3])], args: { bias: true, stride: 2, padding: 1 } },
+      { inputs: [m.randn([1, 2, 5]), m.randn([2, 1, 2])], args: { padding: 'same', groups: 2 } },
+      { inputs: [m.randn([2, 7]), m.randn([2, 2, 3])], args: { dilation: 2 } },
+    ],
+  }),
+  op<ConvArgs>({
+    name: 'convTranspose2d',
+    fn: convFn((x, w, b, o) => F.convTranspose2d(x, w, b, o)),
+    samples: (m) => [
+      { inputs: [m.randn([1, 2, 3, 3]), m.randn([2, 3, 2, 2]), m.randn([3])], args: { bias: true } },
+      { inputs: [m.randn([1, 2, 3, 2]), m.randn([2, 2, 3, 3]), m.randn([2])], args: { bias: true, stride: 2, padding: 1, outputPadding: 1 } },
+      { inputs: [m.randn([1, 4, 2, 3]), m.randn([4, 1, 2, 2])], args: { groups: 2, stride: [2, 1], dilation: [1, 2], outputPadding: [1, 1] } },
+      { inputs: [m.randn([2, 3, 3], { layout: 'transposed' }), m.randn([2, 2, 2, 2])], args: { padding: [0, 1] } },
+    ],
+  }),
+  op<ConvArgs>({
+    name: 'convTranspose1d',
+    fn: convFn((x, w, b, o) => F.convTranspose1d(x, w, b, o)),
+    samples: (m) => [{ inputs: [m.randn([2, 2, 4]), m.randn([2, 2, 3]), m.randn([2])], args: { bias: true, stride: 3, padding: 1, outputPadding: 2 } }],
+  }),
+  op<{ size: number[]; o: object }>({
+    name: 'nn.grad.conv2dWeight',
+    fn: (xs, a) => nn.grad.conv2dWeight(x0(xs), a.size, x1(xs), a.o),
+    samples: (m) => [
+      { inputs: [m.randn([2, 2, 4, 4]), m.randn([2, 3, 2, 2])], args: { size: [3, 2, 3, 3], o: { padding: 1, stride: 2 } } },
+      { inputs: [m.randn([1, 4, 3, 3]), m.randn([1, 2, 3, 3])], args: { size: [2, 2, 2, 2], o: { padding: 'same', groups: 2 } } },
+    ],
+  }),
+  op<{ size: number[]; o: object }>({
+    name: 'nn.grad.conv1dInput',
+    fn: (xs, a) => nn.grad.conv1dInput(a.size, x0(xs), x1(xs), a.o),
+    samples: (m) => [{ inputs: [m.randn([2, 2, 3]), m.randn([1, 2, 4])], args: { size: [1, 2, 7], o: { stride: 2, padding: 1 } } }],
+  }),
+];
+
+export const opInfos: OpInfo[] = [...unaryOps, ...binaryOps, ...reductionOps, ...linalgOps, ...layoutOps, ...indexingOps, ...lossOps, ...convOps];
 
 /** A stable seed per entry name, so a failure reproduces with the same inputs. */
 export function seedFor(name: string): number {

@@ -20,6 +20,7 @@ import { IndexError } from '../../src/core/errors.js';
 import {
   ARG_REDUCE_OPS, BINARY_OPS, COMPARISON_OPS, INT_UNARY_OPS, KERNEL_NAMES, OPTIM_OPS, REDUCE_OPS, SOFTMAX_OPS, UNARY_OPS, optimStateUse,
   type BinaryOp, type KernelName, type OptimOp, type UnaryOp,
+  type Conv2dGeometry,
 } from '../../src/kernels/spec.js';
 import { expectClose, expectNmse, type CloseOptions } from '../helpers/compare.js';
 import {
@@ -38,6 +39,7 @@ console.log(
 /** Every kernel must have a block below: adding a kernel to the contract without one does not compile. */
 const COVERED: { [K in KernelName]: true } = {
   copy: true, unary: true, binary: true, where: true, reduce: true, argReduce: true, softmax: true, gemm: true, gather: true, scatterAdd: true, optimStep: true,
+  conv2d: true, conv2dBackwardInput: true, conv2dBackwardWeight: true,
 };
 
 const EXACT: CloseOptions = { exact: true };
@@ -679,6 +681,138 @@ array ${['param', 's0', 's1', 's2'][k - 1]}`);
   }
 });
 
+// ---- conv2d / conv2dBackwardInput / conv2dBackwardWeight ------------------------------------------------
+// Random geometries: groups (incl. depthwise), asymmetric kernels, 1x1 and kernel = input size, strides,
+// dilations, paddings past the kernel, odd sizes, batch 0 and 1, zero channels, explicit output sizes
+// larger or smaller than the formula (transposed convolutions with outputPadding, 'same' with even
+// kernels), strided x (permuted, stepped, broadcast). Sizes reach past the native im2col column blocks
+// and the direct/GEMM switch. Error bound per element: 1e-5 · (the same kernel on |inputs|).
+
+type ConvKernel = 'conv2d' | 'conv2dBackwardInput' | 'conv2dBackwardWeight';
+
+function convGeometry(rng: Rng, big: boolean): Conv2dGeometry {
+  const groups = rng.pick([1, 1, 1, 2, 3, 0]); // 0: depthwise
+  const cinG = groups === 0 ? 1 : rng.pick([1, 1, 2, 3, 5, 8, 17, 32]);
+  const coutG = groups === 0 ? rng.pick([1, 1, 2]) : rng.pick([1, 2, 3, 6, 16, 19, 40]);
+  const g = groups === 0 ? rng.pick([3, 8, 13]) : groups;
+  const kh = rng.pick([1, 1, 2, 3, 3, 5, 7]);
+  const kw = rng.chance(0.3) ? rng.pick([1, 2, 3, 4, 5]) : kh;
+  const strideH = rng.pick([1, 1, 1, 2, 3]);
+  const strideW = rng.chance(0.7) ? strideH : rng.pick([1, 2, 4]);
+  const dilationH = rng.pick([1, 1, 1, 2, 3]);
+  const dilationW = rng.chance(0.7) ? dilationH : rng.pick([1, 2]);
+  const padH = rng.pick([0, 0, 1, 2, 3, 6]);
+  const padW = rng.chance(0.7) ? padH : rng.pick([0, 1, 2]);
+  const side = (): number => (big ? rng.pick([24, 31, 40, 57, 64]) : rng.pick([1, 2, 3, 5, 7, 8, 12, 13, 17, 24]));
+  let H = side();
+  let W = rng.chance(0.7) ? H : side();
+  if (rng.chance(0.1)) [H, W] = [dilationH * (kh - 1) + 1 - 2 * padH, dilationW * (kw - 1) + 1 - 2 * padW]; // kernel = padded input size
+  H = Math.max(H, rng.chance(0.05) ? 0 : 1);
+  W = Math.max(W, 1);
+  const formula = (n: number, k: number, s: number, p: number, d: number): number => Math.max(0, Math.floor((n + 2 * p - d * (k - 1) - 1) / s) + 1);
+  let Ho = formula(H, kh, strideH, padH, dilationH);
+  let Wo = formula(W, kw, strideW, padW, dilationW);
+  if (rng.chance(0.2)) Ho += rng.pick([-1, 1, 2]); // explicit output sizes (outputPadding, 'same' with even kernels)
+  if (rng.chance(0.2)) Wo += rng.pick([-1, 1, 3]);
+  Ho = Math.max(Ho, 0);
+  Wo = Math.max(Wo, 0);
+  let N = big ? rng.pick([1, 2, 3]) : rng.pick([0, 1, 1, 2, 3, 4]);
+  const Cin = rng.chance(0.03) ? 0 : cinG * g;
+  const Cout = coutG * g;
+  // Keep the reference (plain JS loops) quick.
+  const work = (): number => N * Cout * Ho * Wo * (Cin / g) * kh * kw;
+  while (N > 1 && work() > (big ? 3e6 : 3e5)) N--;
+  if (work() > (big ? 3e6 : 3e5)) Ho = Math.max(1, Math.floor(Ho / 2));
+  return { N, Cin, H, W, Cout, Ho, Wo, kh, kw, strideH, strideW, padH, padW, dilationH, dilationW, groups: g };
+}
+
+const absOf = (a: Arr): Float64Array => Float64Array.from(a as Float32Array, Math.abs);
+
+function runConvCase(kernel: ConvKernel, seed: number, big: boolean, fixed?: Conv2dGeometry): void {
+  const rng = new Rng(seed);
+  const g = fixed ?? convGeometry(rng, big);
+  const { N, Cin, H, W, Cout, Ho, Wo, kh, kw, groups } = g;
+  const xShape = [N, Cin, H, W];
+  const wLen = Cout * (Cin / groups) * kh * kw;
+  const gyLen = N * Cout * Ho * Wo;
+  const ctx = `${kernel} seed=${seed} ${describeCase({ ...g })}`;
+  const special = rng.chance(0.05) ? 0.01 : 0;
+  const xVals = { special, specials: [NaN], tieProb: 0 };
+  if (kernel === 'conv2d') {
+    const [x, xl] = layoutFor(rng, 'float32', xShape, xVals);
+    const wOff = rng.int(0, 5);
+    const w = randomArray(rng, 'float32', wOff + wLen + rng.int(0, 2), { special: 0, tieProb: 0 });
+    const hasBias = rng.chance(0.6);
+    const bOff = hasBias ? rng.int(0, 3) : 0;
+    const b = hasBias ? randomArray(rng, 'float32', bOff + Cout + rng.int(0, 2), { special: 0, tieProb: 0 }) : new Float32Array(0);
+    const out0 = garbage(rng, 'float32', gyLen + rng.int(0, 3));
+    const { R, N: NA, check } = twin(rng, [x, w, b], [out0], ctx);
+    const bias = (a: Arr[]): Float32Array | null => (hasBias ? (a[2] as Float32Array) : null);
+    REF.conv2d(g, R[0] as Float32Array, xl.offset, xl.strides, R[1] as Float32Array, wOff, bias(R), bOff, R[3] as Float32Array);
+    NAT.conv2d(g, NA[0] as Float32Array, xl.offset, xl.strides, NA[1] as Float32Array, wOff, bias(NA), bOff, NA[3] as Float32Array);
+    const bound = new Float64Array(out0.length);
+    REF.conv2d(g, absOf(x), xl.offset, xl.strides, absOf(w), wOff, hasBias ? absOf(b) : null, bOff, bound);
+    for (let i = 0; i < bound.length; i++) bound[i] = i < gyLen ? 1e-5 * bound[i]! + FLOOR : 0;
+    expectClose(NA[3]!, R[3]!, { rtol: 0, atol: bound }, ctx);
+    expectNmse(NA[3]!, R[3]!, 1e-10, ctx);
+    check();
+  } else if (kernel === 'conv2dBackwardInput') {
+    const gyOff = rng.int(0, 5);
+    const gy = randomArray(rng, 'float32', gyOff + gyLen + rng.int(0, 2), xVals);
+    const wOff = rng.int(0, 5);
+    const w = randomArray(rng, 'float32', wOff + wLen + rng.int(0, 2), { special: 0, tieProb: 0 });
+    const nx = N * Cin * H * W;
+    const out0 = garbage(rng, 'float32', nx + rng.int(0, 3));
+    const { R, N: NA, check } = twin(rng, [gy, w], [out0], ctx);
+    REF.conv2dBackwardInput(g, R[0] as Float32Array, gyOff, R[1] as Float32Array, wOff, R[2] as Float32Array);
+    NAT.conv2dBackwardInput(g, NA[0] as Float32Array, gyOff, NA[1] as Float32Array, wOff, NA[2] as Float32Array);
+    const bound = new Float64Array(out0.length);
+    REF.conv2dBackwardInput(g, absOf(gy), gyOff, absOf(w), wOff, bound);
+    for (let i = 0; i < bound.length; i++) bound[i] = i < nx ? 1e-5 * bound[i]! + FLOOR : 0;
+    expectClose(NA[2]!, R[2]!, { rtol: 0, atol: bound }, ctx);
+    expectNmse(NA[2]!, R[2]!, 1e-10, ctx);
+    check();
+  } else {
+    const [x, xl] = layoutFor(rng, 'float32', xShape, xVals);
+    const gyOff = rng.int(0, 5);
+    const gy = randomArray(rng, 'float32', gyOff + gyLen + rng.int(0, 2), { special: 0, tieProb: 0 });
+    const out0 = garbage(rng, 'float32', wLen + rng.int(0, 3));
+    const { R, N: NA, check } = twin(rng, [x, gy], [out0], ctx);
+    REF.conv2dBackwardWeight(g, R[0] as Float32Array, xl.offset, xl.strides, R[1] as Float32Array, gyOff, R[2] as Float32Array);
+    NAT.conv2dBackwardWeight(g, NA[0] as Float32Array, xl.offset, xl.strides, NA[1] as Float32Array, gyOff, NA[2] as Float32Array);
+    const bound = new Float64Array(out0.length);
+    REF.conv2dBackwardWeight(g, absOf(x), xl.offset, xl.strides, absOf(gy), gyOff, bound);
+    for (let i = 0; i < bound.length; i++) bound[i] = i < wLen ? 1e-5 * bound[i]! + FLOOR : 0;
+    expectClose(NA[2]!, R[2]!, { rtol: 0, atol: bound }, ctx);
+    expectNmse(NA[2]!, R[2]!, 1e-10, ctx);
+    check();
+  }
+  tally(kernel);
+}
+
+describe('conv', () => {
+  for (const kernel of ['conv2d', 'conv2dBackwardInput', 'conv2dBackwardWeight'] as const) {
+    it(`${kernel}: random geometries (groups, depthwise, strides, dilations, paddings, explicit output sizes, strided x)`, () => {
+      for (let c = 0; c < reps(45); c++) runConvCase(kernel, seedOf('conv', kernel, c), false);
+    });
+    it(`${kernel}: larger images past the im2col column blocks and thread splits`, () => {
+      for (let c = 0; c < reps(4); c++) runConvCase(kernel, seedOf('conv-big', kernel, c), true);
+    });
+    it(`${kernel}: named geometries (W2's C1..C4 with fewer images, depthwise strided, dilated 'same', transposed-size outputs)`, () => {
+      const geo = (N: number, Cin: number, H: number, W: number, Cout: number, k: number, s: number, p: number, d = 1, groups = 1, extra = 0): Conv2dGeometry => {
+        const o = (n: number): number => Math.floor((n + 2 * p - d * (k - 1) - 1) / s) + 1 + extra;
+        return { N, Cin, H, W, Cout, Ho: o(H), Wo: o(W), kh: k, kw: k, strideH: s, strideW: s, padH: p, padW: p, dilationH: d, dilationW: d, groups };
+      };
+      const named = [
+        geo(3, 1, 28, 28, 6, 5, 1, 0), geo(3, 6, 12, 12, 16, 5, 1, 0), geo(2, 16, 16, 16, 24, 3, 1, 1), geo(1, 3, 48, 44, 16, 7, 2, 3),
+        geo(2, 12, 15, 17, 12, 3, 2, 1, 1, 12), geo(1, 8, 20, 20, 16, 3, 1, 2, 2, 8), geo(2, 4, 9, 9, 6, 3, 1, 4, 2, 2),
+        geo(1, 5, 7, 6, 5, 4, 3, 1, 1, 5, 1), geo(2, 2, 11, 13, 4, 2, 2, 0, 1, 1, 1), geo(1, 4, 1, 40, 8, 1, 1, 0),
+      ];
+      named.forEach((g, i) => runConvCase(kernel, seedOf('conv-named', kernel, i), false, g));
+    });
+  }
+});
+
 // ---- large: past the thread grains, every vector tail, special values ------------------------------------
 // Sizes above the kernels' per-task grains (so work is split over 2-3 threads at chunk boundaries that are
 // not multiples of the vector width), every n mod 16 / mod 8 tail, broadcast fast paths ([N,C] + [C],
@@ -958,6 +1092,7 @@ describe('coverage', () => {
     for (const op of OPTIM_OPS) want(`optimStep:${op}`);
     want('gather:IndexError');
     want('scatterAdd:IndexError');
+    for (const k of ['conv2d', 'conv2dBackwardInput', 'conv2dBackwardWeight'] as const) want(k);
     expect(missing).toEqual([]);
     const total = [...cases.values()].reduce((a, b) => a + b, 0);
     console.log(`parity: ${total} cases over ${cases.size} kernel/op pairs`);

@@ -58,6 +58,16 @@ struct IndexFault {
   int64_t size = 0;   // the size of that dim
 };
 
+/**
+ * Geometry of a 2-D convolution over NCHW arrays (spec.ts Conv2dGeometry): output row oh reads input
+ * rows oh·stride_h − pad_h + ki·dil_h (zero outside [0, H)), and columns alike. All sizes in elements;
+ * the binding guarantees: every entry in [0, 2^31), kernel sizes/strides/dilations/groups >= 1, groups
+ * divides Cin and Cout, and every array is long enough for the sizes.
+ */
+struct ConvGeometry {
+  int64_t N, Cin, H, W, Cout, Ho, Wo, kh, kw, stride_h, stride_w, pad_h, pad_w, dil_h, dil_w, groups;
+};
+
 /** One implementation of every kernel (one table per ISA). */
 struct KernelTable {
   const char* isa;
@@ -97,6 +107,19 @@ struct KernelTable {
 
   /** One fused optimizer update of n elements in place (spec.ts OPTIM_OPS: h has 10 entries; unused s* may be null). */
   void (*optim_step)(int op, int64_t n, float* param, const float* grad, float* s0, float* s1, float* s2, const double* h);
+
+  /**
+   * out[n, co, oh, ow] = bias[co] + Σ w[co, ci, ki, kj]·x[n, g·Cin/groups + ci, ih, iw] (spec.ts conv2d): x strided
+   * (x_strides: 4 element strides over [N, Cin, H, W]), w contiguous [Cout, Cin/groups, kh, kw], bias [Cout] or
+   * null, out contiguous [N, Cout, Ho, Wo].
+   */
+  void (*conv2d)(const ConvGeometry& g, const float* x, const int64_t* x_strides, const float* w, const float* bias, float* out);
+
+  /** gx = the adjoint of conv2d in its input (spec.ts conv2dBackwardInput): gy [N, Cout, Ho, Wo], gx [N, Cin, H, W]. */
+  void (*conv2d_backward_input)(const ConvGeometry& g, const float* gy, const float* w, float* gx);
+
+  /** gw[co, ci, ki, kj] = Σ_{n, oh, ow} gy·x (spec.ts conv2dBackwardWeight): x strided as in conv2d, gw contiguous. */
+  void (*conv2d_backward_weight)(const ConvGeometry& g, const float* x, const int64_t* x_strides, const float* gy, float* gw);
 };
 
 /** The active table (chosen at load from CPU features, NODEGRAD_ISA, or set_isa). */

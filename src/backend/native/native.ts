@@ -7,6 +7,7 @@ import { BackendError, IndexError, ShapeError, DTypeError, ArgumentError } from 
 import {
   ARG_REDUCE_OPS, BINARY_OPS, KERNEL_NAMES, OPTIM_OPS, REDUCE_OPS, SOFTMAX_OPS, UNARY_OPS,
   type Dims, type KernelName, type Kernels,
+  CONV2D_GEOMETRY_KEYS, type Conv2dGeometry,
 } from '../../kernels/spec.js';
 import { loadAddon } from './loader.js';
 
@@ -40,6 +41,10 @@ export interface Addon {
   scatterAdd(shape: Float64Array, out: AnyTypedArray, outStrides: Float64Array, dim: number, outDimSize: number, index: Int32Array, src: AnyTypedArray): void;
   optimStep(op: number, n: number, param: AnyTypedArray, grad: AnyTypedArray, s0: AnyTypedArray, s1: AnyTypedArray, s2: AnyTypedArray,
     h0: number, h1: number, h2: number, h3: number, h4: number, h5: number, h6: number, h7: number, h8: number, h9: number): void;
+  conv2d(geometry: Float64Array, x: AnyTypedArray, xOffset: number, xStrides: Float64Array, w: AnyTypedArray, wOffset: number,
+    bias: AnyTypedArray | null, bOffset: number, out: AnyTypedArray): void;
+  conv2dBackwardInput(geometry: Float64Array, gy: AnyTypedArray, gyOffset: number, w: AnyTypedArray, wOffset: number, gx: AnyTypedArray): void;
+  conv2dBackwardWeight(geometry: Float64Array, x: AnyTypedArray, xOffset: number, xStrides: Float64Array, gy: AnyTypedArray, gyOffset: number, gw: AnyTypedArray): void;
 }
 
 /**
@@ -57,6 +62,13 @@ function meta(slot: number, d: Dims): Float64Array {
   }
   for (let i = 0; i < d.length; i++) arr[i] = d[i]!;
   return arr;
+}
+
+/** A Conv2dGeometry as the Float64Array the addon reads (CONV2D_GEOMETRY_KEYS order); one array reused. */
+const geometryMeta = new Float64Array(CONV2D_GEOMETRY_KEYS.length);
+function geometry(g: Conv2dGeometry): Float64Array {
+  for (let i = 0; i < CONV2D_GEOMETRY_KEYS.length; i++) geometryMeta[i] = g[CONV2D_GEOMETRY_KEYS[i]!];
+  return geometryMeta;
 }
 
 function codes<T extends string>(name: string, ours: readonly T[], theirs: readonly string[] | undefined): Map<T, number> {
@@ -102,6 +114,9 @@ export function loadNativeKernels(reference: Kernels): Kernels & { info(): Nativ
     scatterAdd: (shape, out, os, dim, size, index, src) => addon.scatterAdd(meta(0, shape), out, meta(1, os), dim, size, index, src),
     optimStep: (op, n, p, g, s0, s1, s2, h) =>
       addon.optimStep(O.get(op)!, n, p, g, s0, s1, s2, h[0]!, h[1]!, h[2]!, h[3]!, h[4]!, h[5]!, h[6]!, h[7]!, h[8]!, h[9]!),
+    conv2d: (g, x, xo, xs, w, wo, b, bo, out) => addon.conv2d(geometry(g), x, xo, meta(1, xs), w, wo, b, bo, out),
+    conv2dBackwardInput: (g, gy, gyo, w, wo, gx) => addon.conv2dBackwardInput(geometry(g), gy, gyo, w, wo, gx),
+    conv2dBackwardWeight: (g, x, xo, xs, gy, gyo, gw) => addon.conv2dBackwardWeight(geometry(g), x, xo, meta(1, xs), gy, gyo, gw),
   };
 
   const exported = new Set(addon.kernelNames());

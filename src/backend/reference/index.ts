@@ -7,5 +7,8 @@ import { reduce, argReduce, softmax } from './reduce.js';
 import { gemm } from './linalg.js';
 import { gather, scatterAdd } from './indexing.js';
 import { optimStep } from './optim.js';
+import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from './conv.js';
 
-export const referenceKernels: Kernels = { copy, unary, binary, where, reduce, argReduce, softmax, gemm, gather, scatterAdd, optimStep };
+export const referenceKernels: Kernels = { copy, unary, binary, where, reduce, argReduce, softmax, gemm, gather, scatterAdd, optimStep,
+  conv2d, conv2dBackwardInput, conv2dBackwardWeight,
+};

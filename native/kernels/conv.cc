@@ -1,0 +1,711 @@
+// 2-D convolution kernels (spec.ts conv2d, conv2dBackwardInput, conv2dBackwardWeight), two paths:
+// - GEMM (most layers): the im2col matrix of one image and group, [Cin/g·kh·kw rows, Ho·Wo columns], is
+//   built one block of columns at a time in a per-thread buffer and handed to this ISA's sgemm: forward
+//   W·col; input gradient col = Wᵀ·gy, then col2im; weight gradient gy·colᵀ summed over the batch.
+//   Tasks: image × group × column block; image × group × channel chunk; group × row chunk × image group
+//   (partials added in a fixed order). The sgemm inside a task runs on the task's thread; a lone task
+//   lets sgemm use the pool itself.
+// - direct (depthwise, small groups): each image's input planes zero-padded and split by stride phase,
+//   so every kernel tap is a contiguous run; output rows accumulate in vector registers. The input
+//   gradient of a stride-1 convolution is the same kernel with flipped weights; strided ones scatter.
+// Tasks are handed out through an atomic counter, and no split depends on the thread count, so results
+// are the same on every thread count. Reads outside the input are zeros (GEMM) or skipped (direct):
+// the same sums for finite weights. Strides in elements. No std:: code (common.h rules).
+#include "../simd/vec.h"
+#include "common.h"
+
+NG_BEGIN_ISA
+
+void sgemm(int64_t batch, bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float alpha, const float* A, int64_t stride_a,
+           int64_t lda, const float* B, int64_t stride_b, int64_t ldb, float beta, float* C, int64_t stride_c, int64_t ldc);
+
+namespace {
+
+// Scratch slots (per thread). sgemm, called inside conv tasks, uses slots 0-3.
+constexpr int kSlotCol = 4;     // im2col / col2im block
+constexpr int kSlotRows = 5;    // per-row offsets of the im2col matrix
+constexpr int kSlotRanges = 6;  // valid output ranges per kernel column (direct path)
+constexpr int kSlotFlipped = 7; // calling thread: flipped weights (input gradient), partial sums (weight gradient)
+
+/**
+ * Bytes of one im2col block (rows × columns floats), measured on Zen 3 (512 KB L2): the forward and the
+ * weight gradient are flat from 128 KB to 4 MB; the input gradient wants its Wᵀ·gy products large
+ * enough for sgemm's packed path (small ones read the gy rows in place, Ho·Wo floats apart: with
+ * power-of-two images their addresses share L1 sets; C3 1.3x, C4 1.5x slower at 256 KB).
+ */
+constexpr int64_t kFwdBlockBytes = 256 * 1024;
+constexpr int64_t kBwdInputBlockBytes = 1024 * 1024;
+constexpr int64_t kBwdWeightBlockBytes = 256 * 1024;
+/**
+ * The direct path takes layers with (Cin/groups)·(Cout/groups) at most this: depthwise (also with a
+ * channel multiplier) and small groups, 2-6x faster there than im2col + GEMM; from LeNet's C1 (1·6)
+ * on the GEMM path is as fast or faster.
+ */
+constexpr int64_t kDirectMaxChannelProduct = 4;
+
+inline int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+inline int64_t clamp_to(int64_t v, int64_t lo, int64_t hi) { return v < lo ? lo : (v > hi ? hi : v); }
+
+/** Output positions o in [0, out) whose input position o·s + shift lies in [0, in), as [*lo, *hi). */
+inline void valid_range(int64_t shift, int64_t s, int64_t in, int64_t out, int64_t* lo, int64_t* hi) {
+  int64_t l = shift >= 0 ? 0 : (-shift + s - 1) / s;
+  const int64_t last = in - 1 - shift;
+  const int64_t h = last < 0 ? 0 : min_of(out, last / s + 1);
+  *lo = min_of(l, h);
+  *hi = h;
+}
+
+struct Sizes {
+  int64_t cin_g, cout_g, kk, kg, howo, hw;
+};
+inline Sizes sizes_of(const ConvGeometry& g) {
+  Sizes s;
+  s.cin_g = g.Cin / g.groups;
+  s.cout_g = g.Cout / g.groups;
+  s.kk = g.kh * g.kw;
+  s.kg = s.cin_g * s.kk;
+  s.howo = g.Ho * g.Wo;
+  s.hw = g.H * g.W;
+  return s;
+}
+
+/**
+ * Columns per im2col block for `rows` rows within `bytes`: a multiple of 16 (the micro-kernels' widest
+ * NR), the blocks of Ho·Wo near-equal so the last one is no sliver.
+ */
+int64_t block_cols(int64_t rows, int64_t howo, int64_t bytes) {
+  if (rows <= 0 || howo <= 0) return howo > 0 ? howo : 1;
+  int64_t c = bytes / (4 * rows);
+  if (c < 16) c = 16;
+  if (c >= howo) return howo;
+  const int64_t nb = ceil_div(howo, c);
+  c = ceil_div(ceil_div(howo, nb), 16) * 16;
+  return c >= howo ? howo : c;
+}
+
+// ---- im2col / col2im --------------------------------------------------------------------------------
+
+/** Row r = (ci, ki, kj) of the im2col matrix: where it reads and which output columns read inside the input. */
+struct RowInfo {
+  int64_t x_off;     // offset of channel ci from the group's first channel (elements)
+  int64_t ih_shift;  // ki·dil_h − pad_h
+  int64_t iw_shift;  // kj·dil_w − pad_w
+  int64_t ow_lo, ow_hi;  // output columns whose input column is inside [0, W)
+};
+
+/** RowInfo of rows [r0, r0 + n) with channel stride sC (elements), into `rows`. */
+void fill_rows(const ConvGeometry& g, int64_t sC, int64_t r0, int64_t n, RowInfo* rows) {
+  const int64_t kk = g.kh * g.kw;
+  for (int64_t i = 0; i < n; ++i) {
+    const int64_t r = r0 + i;
+    const int64_t ci = r / kk, ki = (r % kk) / g.kw, kj = r % g.kw;
+    RowInfo& ri = rows[i];
+    ri.x_off = ci * sC;
+    ri.ih_shift = ki * g.dil_h - g.pad_h;
+    ri.iw_shift = kj * g.dil_w - g.pad_w;
+    valid_range(ri.iw_shift, g.stride_w, g.W, g.Wo, &ri.ow_lo, &ri.ow_hi);
+  }
+}
+
+inline void zero_fill(float* __restrict d, int64_t n) {
+  if (n <= 0) return;
+  if (n > 64) {
+    memset(d, 0, static_cast<size_t>(n) * sizeof(float));
+    return;
+  }
+  for (int64_t i = 0; i < n; ++i) d[i] = 0.0f;
+}
+
+/** d[i] = s[i·step] for i < n (explicit vectors for step 1: rows are short, a memcpy call costs more). */
+inline void gather_row(float* __restrict d, const float* __restrict s, int64_t n, int64_t step) {
+  if (step == 1) {
+    int64_t i = 0;
+    for (; i + 2 * Vec::kLanes <= n; i += 2 * Vec::kLanes) {
+      const Vec a = Vec::loadu(s + i), b = Vec::loadu(s + i + Vec::kLanes);
+      Vec::storeu(d + i, a);
+      Vec::storeu(d + i + Vec::kLanes, b);
+    }
+    for (; i + Vec::kLanes <= n; i += Vec::kLanes) Vec::storeu(d + i, Vec::loadu(s + i));
+    if (i < n) Vec::store_partial(d + i, Vec::load_partial(s + i, static_cast<int>(n - i)), static_cast<int>(n - i));
+  } else if (step == 2) {
+    for (int64_t i = 0; i < n; ++i) d[i] = s[2 * i];
+  } else {
+    for (int64_t i = 0; i < n; ++i) d[i] = s[i * step];
+  }
+}
+
+/** d[i·step] += s[i] for i < n. */
+inline void scatter_add_row(float* __restrict d, const float* __restrict s, int64_t n, int64_t step) {
+  if (step == 1) {
+    int64_t i = 0;
+    for (; i + Vec::kLanes <= n; i += Vec::kLanes) Vec::storeu(d + i, Vec::add(Vec::loadu(d + i), Vec::loadu(s + i)));
+    if (i < n) {
+      const int r = static_cast<int>(n - i);
+      Vec::store_partial(d + i, Vec::add(Vec::load_partial(d + i, r), Vec::load_partial(s + i, r)), r);
+    }
+  } else if (step == 2) {
+    // Whole vectors of d: the odd elements get + 0.0, which changes nothing (gx starts at +0 and a sum
+    // that starts at +0 is never -0). Only inside the run, whose elements this task owns: i + 8 < n.
+    typedef float v8 __attribute__((vector_size(32)));
+    typedef float v8u __attribute__((vector_size(32), aligned(4)));
+    const v8 zero = {};
+    int64_t i = 0;
+    for (; i + 8 < n; i += 8) {
+      const v8 sv = *reinterpret_cast<const v8u*>(s + i);
+      v8u* d0 = reinterpret_cast<v8u*>(d + 2 * i);
+      v8u* d1 = reinterpret_cast<v8u*>(d + 2 * i + 8);
+      *d0 = *d0 + __builtin_shufflevector(sv, zero, 0, 8, 1, 8, 2, 8, 3, 8);
+      *d1 = *d1 + __builtin_shufflevector(sv, zero, 4, 8, 5, 8, 6, 8, 7, 8);
+    }
+    for (; i < n; ++i) d[2 * i] += s[i];
+  } else {
+    for (int64_t i = 0; i < n; ++i) d[i * step] += s[i];
+  }
+}
+
+/**
+ * col[i][j − j0] = X(row i, output position j) for the `nrows` rows described by `rows` and output
+ * positions j = oh·Wo + ow in [j0, j1) of one image and group (row stride j1 − j0). x points at that
+ * group's first channel; sH, sW are its strides.
+ */
+void im2col(const ConvGeometry& g, const float* x, int64_t sH, int64_t sW, const RowInfo* rows, int64_t nrows, int64_t j0, int64_t j1, float* col) {
+  const int64_t ld = j1 - j0;
+  const int64_t step = g.stride_w * sW;
+  for (int64_t r = 0; r < nrows; ++r) {
+    const RowInfo& ri = rows[r];
+    float* d = col + r * ld;
+    int64_t oh = j0 / g.Wo, ow0 = j0 - oh * g.Wo;
+    for (int64_t j = j0; j < j1; ++oh, ow0 = 0) {
+      const int64_t ow1 = min_of(g.Wo, ow0 + (j1 - j));
+      const int64_t len = ow1 - ow0;
+      const int64_t ih = oh * g.stride_h + ri.ih_shift;
+      if (ih < 0 || ih >= g.H) {
+        zero_fill(d, len);
+      } else {
+        const int64_t a = clamp_to(ri.ow_lo, ow0, ow1), b = clamp_to(ri.ow_hi, a, ow1);
+        zero_fill(d, a - ow0);
+        gather_row(d + (a - ow0), x + ri.x_off + ih * sH + (a * g.stride_w + ri.iw_shift) * sW, b - a, step);
+        zero_fill(d + (b - ow0), ow1 - b);
+      }
+      d += len;
+      j += len;
+    }
+  }
+}
+
+/** The adjoint of im2col into a contiguous gx (one image and group): gx[...] += col[...], inside positions only. */
+void col2im(const ConvGeometry& g, float* gx, const RowInfo* rows, int64_t nrows, int64_t j0, int64_t j1, const float* col) {
+  const int64_t ld = j1 - j0;
+  for (int64_t r = 0; r < nrows; ++r) {
+    const RowInfo& ri = rows[r];
+    const float* s = col + r * ld;
+    int64_t oh = j0 / g.Wo, ow0 = j0 - oh * g.Wo;
+    for (int64_t j = j0; j < j1; ++oh, ow0 = 0) {
+      const int64_t ow1 = min_of(g.Wo, ow0 + (j1 - j));
+      const int64_t len = ow1 - ow0;
+      const int64_t ih = oh * g.stride_h + ri.ih_shift;
+      if (ih >= 0 && ih < g.H) {
+        const int64_t a = clamp_to(ri.ow_lo, ow0, ow1), b = clamp_to(ri.ow_hi, a, ow1);
+        scatter_add_row(gx + ri.x_off + ih * g.W + a * g.stride_w + ri.iw_shift, s + (a - ow0), b - a, g.stride_w);
+      }
+      s += len;
+      j += len;
+    }
+  }
+}
+
+// ---- task scheduling -------------------------------------------------------------------------------
+
+/**
+ * Tasks handed out one at a time through an atomic counter. A task's result never depends on the thread
+ * that runs it, so this changes no result; what it buys is that a thread the OS preempts (a shared
+ * machine) does not hold the region up by a static share of the work.
+ */
+struct TaskQueue {
+  int64_t next = 0;
+  int64_t count = 0;
+  bool pop(int64_t* t) {
+    *t = __atomic_fetch_add(&next, 1, __ATOMIC_RELAXED);
+    return *t < count;
+  }
+};
+
+/** Runs body(ith, nth, lo, hi) once per thread, on as many threads as there are tasks (one: inline, so an
+ * sgemm inside may use the pool itself). The body pops tasks from `q`. */
+template <typename F>
+inline void run_tasks(TaskQueue& q, F& body) {
+  const int64_t nth = min_of<int64_t>(num_threads(), q.count);
+  if (nth <= 0) return;
+  parallel(nth, 1, body);
+}
+
+// ---- GEMM path ------------------------------------------------------------------------------------
+
+/** Forward: tasks are image × group × block of output positions. */
+void forward_gemm(const ConvGeometry& g, const float* x, const int64_t* xs, const float* w, const float* bias, float* out) {
+  const Sizes z = sizes_of(g);
+  const int64_t cols = block_cols(z.kg, z.howo, kFwdBlockBytes);
+  const int64_t nb = ceil_div(z.howo, cols);
+  TaskQueue q;
+  q.count = g.N * g.groups * nb;
+  auto body = [&](int, int, int64_t, int64_t) {
+    RowInfo* rows = static_cast<RowInfo*>(scratch(kSlotRows, static_cast<size_t>(z.kg) * sizeof(RowInfo)));
+    float* col = static_cast<float*>(scratch(kSlotCol, static_cast<size_t>(z.kg * cols) * sizeof(float)));
+    if (!rows || !col) return;  // out of memory: nothing sensible to do in a kernel
+    fill_rows(g, xs[1], 0, z.kg, rows);
+    for (int64_t t; q.pop(&t);) {
+      const int64_t b = t % nb, ng = t / nb, grp = ng % g.groups, n = ng / g.groups;
+      const int64_t j0 = b * cols, j1 = min_of(z.howo, j0 + cols), nc = j1 - j0;
+      im2col(g, x + n * xs[0] + grp * z.cin_g * xs[1], xs[2], xs[3], rows, z.kg, j0, j1, col);
+      float* o = out + (n * g.Cout + grp * z.cout_g) * z.howo + j0;
+      sgemm(1, false, false, z.cout_g, nc, z.kg, 1.0f, w + grp * z.cout_g * z.kg, 0, z.kg, col, 0, nc, 0.0f, o, 0, z.howo);
+      if (bias) {
+        for (int64_t co = 0; co < z.cout_g; ++co) {
+          const float bv = bias[grp * z.cout_g + co];
+          float* row = o + co * z.howo;
+          for (int64_t j = 0; j < nc; ++j) row[j] += bv;
+        }
+      }
+    }
+  };
+  run_tasks(q, body);
+}
+
+/**
+ * Input gradient: tasks are image × group × chunk of input channels (each owns its channels' planes of
+ * gx: col = Wᵀ·gy one block of output positions at a time, then col2im). Chunks of at least 8 channels,
+ * fewer chunks when there are many images.
+ */
+void backward_input_gemm(const ConvGeometry& g, const float* gy, const float* w, float* gx) {
+  const Sizes z = sizes_of(g);
+  const int64_t per = g.N * g.groups;
+  const int64_t chunk = per >= 8 ? z.cin_g : max_of<int64_t>(min_of<int64_t>(8, z.cin_g), ceil_div(z.cin_g, ceil_div(8, per)));
+  const int64_t nch = ceil_div(z.cin_g, chunk);
+  const int64_t cols = block_cols(chunk * z.kk, z.howo, kBwdInputBlockBytes);
+  const int64_t nb = ceil_div(z.howo, cols);
+  TaskQueue q;
+  q.count = per * nch;
+  auto body = [&](int, int, int64_t, int64_t) {
+    RowInfo* rows = static_cast<RowInfo*>(scratch(kSlotRows, static_cast<size_t>(chunk * z.kk) * sizeof(RowInfo)));
+    float* col = static_cast<float*>(scratch(kSlotCol, static_cast<size_t>(chunk * z.kk * cols) * sizeof(float)));
+    if (!rows || !col) return;
+    for (int64_t t; q.pop(&t);) {
+      const int64_t c = t % nch, ng = t / nch, grp = ng % g.groups, n = ng / g.groups;
+      const int64_t c0 = c * chunk, c1 = min_of(z.cin_g, c0 + chunk);
+      const int64_t r0 = c0 * z.kk, nr = (c1 - c0) * z.kk;
+      float* gxg = gx + (n * g.Cin + grp * z.cin_g) * z.hw;
+      zero_fill(gxg + c0 * z.hw, (c1 - c0) * z.hw);
+      fill_rows(g, z.hw, r0, nr, rows);
+      const float* gyg = gy + (n * g.Cout + grp * z.cout_g) * z.howo;
+      for (int64_t b = 0; b < nb; ++b) {
+        const int64_t j0 = b * cols, j1 = min_of(z.howo, j0 + cols), nc = j1 - j0;
+        sgemm(1, true, false, nr, nc, z.cout_g, 1.0f, w + grp * z.cout_g * z.kg + r0, 0, z.kg, gyg + j0, 0, z.howo, 0.0f, col, 0, nc);
+        col2im(g, gxg, rows, nr, j0, j1, col);
+      }
+    }
+  };
+  run_tasks(q, body);
+}
+
+/**
+ * Weight gradient gW = Σ_n gy_n·col_nᵀ: tasks are group × chunk of im2col rows (weight columns, at most
+ * 256) × group of images, each summing its images into its own partial (the task's im2col rows only);
+ * the partials are then added in image-group order. None of the splits depends on the thread count.
+ */
+void backward_weight_gemm(const ConvGeometry& g, const float* x, const int64_t* xs, const float* gy, float* gw) {
+  const Sizes z = sizes_of(g);
+  const int64_t chunk = min_of(z.kg, ceil_div(ceil_div(z.kg, ceil_div(z.kg, 256)), 16) * 16);
+  const int64_t nch = ceil_div(z.kg, chunk);
+  const int64_t nig = min_of<int64_t>(g.N, 8);
+  const int64_t ipg = ceil_div(g.N, nig);
+  const int64_t cols = block_cols(chunk, z.howo, kBwdWeightBlockBytes);
+  const int64_t nb = ceil_div(z.howo, cols);
+  const int64_t wsize = g.Cout * z.kg;
+  // Partial sums of image groups 1.. (group 0 writes gw itself).
+  float* part = nullptr;
+  if (nig > 1) {
+    part = static_cast<float*>(scratch(kSlotFlipped, static_cast<size_t>((nig - 1) * wsize) * sizeof(float)));
+    if (!part) return;
+  }
+  TaskQueue q;
+  q.count = g.groups * nch * nig;
+  auto body = [&](int, int, int64_t, int64_t) {
+    RowInfo* rows = static_cast<RowInfo*>(scratch(kSlotRows, static_cast<size_t>(chunk) * sizeof(RowInfo)));
+    float* col = static_cast<float*>(scratch(kSlotCol, static_cast<size_t>(chunk * cols) * sizeof(float)));
+    if (!rows || !col) return;
+    for (int64_t t; q.pop(&t);) {
+      const int64_t ig = t % nig, c = (t / nig) % nch, grp = t / (nig * nch);
+      const int64_t r0 = c * chunk, nr = min_of(chunk, z.kg - r0);
+      fill_rows(g, xs[1], r0, nr, rows);
+      float* dst = (ig == 0 ? gw : part + (ig - 1) * wsize) + grp * z.cout_g * z.kg + r0;
+      float beta = 0.0f;
+      for (int64_t n = ig * ipg; n < min_of(g.N, (ig + 1) * ipg); ++n) {
+        const float* xg = x + n * xs[0] + grp * z.cin_g * xs[1];
+        const float* gyg = gy + (n * g.Cout + grp * z.cout_g) * z.howo;
+        for (int64_t b = 0; b < nb; ++b) {
+          const int64_t j0 = b * cols, j1 = min_of(z.howo, j0 + cols), nc = j1 - j0;
+          im2col(g, xg, xs[2], xs[3], rows, nr, j0, j1, col);
+          sgemm(1, false, true, z.cout_g, nr, nc, 1.0f, gyg + j0, 0, z.howo, col, 0, nc, beta, dst, 0, z.kg);
+          beta = 1.0f;
+        }
+      }
+      if (beta == 0.0f) {  // an image group past the batch (N < 8·ipg): an empty sum
+        for (int64_t co = 0; co < z.cout_g; ++co) zero_fill(dst + co * z.kg, nr);
+      }
+    }
+  };
+  run_tasks(q, body);
+  for (int64_t ig = 1; ig < nig; ++ig) {
+    const float* p = part + (ig - 1) * wsize;
+    for (int64_t i = 0; i < wsize; ++i) gw[i] += p[i];
+  }
+}
+
+// ---- direct path ----------------------------------------------------------------------------------
+
+/**
+ * The input planes of one image and group for the direct path, zero-padded and split by column phase of
+ * the stride: for plane c, padded row r (input row r − pad_h) and phase φ < stride_w, P[i] = X(c, r − pad_h,
+ * i·stride_w + φ − pad_w) for i < wph. Output column ow under kernel column kj reads phase
+ * (kj·dil_w) mod stride_w at index ow + (kj·dil_w) div stride_w: every kernel tap is a contiguous run of
+ * the output row, whatever the stride, padding or dilation, with no bounds checks.
+ */
+struct Planes {
+  int64_t hp, wph, sw;
+  int64_t row;    // floats per padded row (sw phases of wph)
+  int64_t plane;  // floats per plane (hp rows)
+};
+
+inline Planes planes_of(const ConvGeometry& g) {
+  Planes p;
+  p.hp = (g.Ho - 1) * g.stride_h + (g.kh - 1) * g.dil_h + 1;
+  p.sw = g.stride_w;
+  p.wph = g.Wo + ((g.kw - 1) * g.dil_w) / g.stride_w;
+  p.row = p.sw * p.wph;
+  p.plane = p.hp * p.row;
+  return p;
+}
+
+/** Fills `nch` planes from x (the first channel; strides sC, sH, sW) into dst. */
+void fill_planes(const ConvGeometry& g, const Planes& p, const float* x, int64_t sC, int64_t sH, int64_t sW, int64_t nch, float* dst) {
+  for (int64_t c = 0; c < nch; ++c) {
+    for (int64_t r = 0; r < p.hp; ++r) {
+      float* d = dst + c * p.plane + r * p.row;
+      const int64_t ih = r - g.pad_h;
+      if (ih < 0 || ih >= g.H) {
+        zero_fill(d, p.row);
+        continue;
+      }
+      const float* xrow = x + c * sC + ih * sH;
+      for (int64_t ph = 0; ph < p.sw; ++ph, d += p.wph) {
+        int64_t lo, hi;
+        valid_range(ph - g.pad_w, p.sw, g.W, p.wph, &lo, &hi);
+        zero_fill(d, lo);
+        gather_row(d + lo, xrow + (lo * p.sw + ph - g.pad_w) * sW, hi - lo, p.sw * sW);
+        zero_fill(d + hi, p.wph - hi);
+      }
+    }
+  }
+}
+
+/** Offsets of every kernel column's run in a padded row (its phase block plus its shift), in per-thread scratch. */
+int64_t* tap_offsets(const ConvGeometry& g, const Planes& p) {
+  int64_t* off = static_cast<int64_t*>(scratch(kSlotRanges, static_cast<size_t>(g.kw) * sizeof(int64_t)));
+  if (!off) return nullptr;
+  for (int64_t kj = 0; kj < g.kw; ++kj) {
+    const int64_t t = kj * g.dil_w;
+    off[kj] = (t % p.sw) * p.wph + t / p.sw;
+  }
+  return off;
+}
+
+/**
+ * V vectors of one output row from column o0 (the last one `last` lanes wide): bias + Σ_{ci, ki, kj}
+ * w[ci, ki, kj]·P(ci, row0 + ki·dil_h, tap kj), accumulated in registers.
+ */
+template <int V>
+inline void direct_chunk(const ConvGeometry& g, const Planes& p, const int64_t* taps, int64_t cin_g, const float* wc, const float* P, int64_t row0,
+                         int64_t o0, int last, float bias, float* dst) {
+  Vec acc[V];
+  for (int v = 0; v < V; ++v) acc[v] = Vec::set1(bias);
+  for (int64_t ci = 0; ci < cin_g; ++ci) {
+    for (int64_t ki = 0; ki < g.kh; ++ki) {
+      const float* prow = P + ci * p.plane + (row0 + ki * g.dil_h) * p.row + o0;
+      const float* wr = wc + (ci * g.kh + ki) * g.kw;
+      for (int64_t kj = 0; kj < g.kw; ++kj) {
+        const float* src = prow + taps[kj];
+        const Vec wv = Vec::set1(wr[kj]);
+        for (int v = 0; v + 1 < V; ++v) acc[v] = Vec::fma(wv, Vec::loadu(src + v * Vec::kLanes), acc[v]);
+        const Vec tail = last == Vec::kLanes ? Vec::loadu(src + (V - 1) * Vec::kLanes) : Vec::load_partial(src + (V - 1) * Vec::kLanes, last);
+        acc[V - 1] = Vec::fma(wv, tail, acc[V - 1]);
+      }
+    }
+  }
+  for (int v = 0; v + 1 < V; ++v) Vec::storeu(dst + v * Vec::kLanes, acc[v]);
+  if (last == Vec::kLanes) {
+    Vec::storeu(dst + (V - 1) * Vec::kLanes, acc[V - 1]);
+  } else {
+    Vec::store_partial(dst + (V - 1) * Vec::kLanes, acc[V - 1], last);
+  }
+}
+
+/** Direct forward; tasks are image × group (the padded planes are built once per task). */
+void forward_direct(const ConvGeometry& g, const float* x, const int64_t* xs, const float* w, const float* bias, float* out) {
+  const Sizes z = sizes_of(g);
+  const Planes p = planes_of(g);
+  constexpr int64_t L = Vec::kLanes;
+  TaskQueue q;
+  q.count = g.N * g.groups;
+  auto body = [&](int, int, int64_t, int64_t) {
+    float* P = static_cast<float*>(scratch(kSlotCol, static_cast<size_t>(z.cin_g * p.plane) * sizeof(float)));
+    const int64_t* taps = tap_offsets(g, p);
+    if (!P || !taps) return;
+    for (int64_t t; q.pop(&t);) {
+      const int64_t grp = t % g.groups, n = t / g.groups;
+      fill_planes(g, p, x + n * xs[0] + grp * z.cin_g * xs[1], xs[1], xs[2], xs[3], z.cin_g, P);
+      for (int64_t col = 0; col < z.cout_g; ++col) {
+        const int64_t co = grp * z.cout_g + col;
+        const float* wc = w + co * z.kg;
+        const float bv = bias ? bias[co] : 0.0f;
+        float* o = out + (n * g.Cout + co) * z.howo;
+        for (int64_t oh = 0; oh < g.Ho; ++oh) {
+          for (int64_t o0 = 0; o0 < g.Wo; o0 += 4 * L) {
+            const int64_t rem = min_of<int64_t>(4 * L, g.Wo - o0);
+            const int nv = static_cast<int>((rem + L - 1) / L);
+            const int last = static_cast<int>(rem - (nv - 1) * L);
+            float* dst = o + oh * g.Wo + o0;
+            switch (nv) {
+              case 4: direct_chunk<4>(g, p, taps, z.cin_g, wc, P, oh * g.stride_h, o0, last, bv, dst); break;
+              case 3: direct_chunk<3>(g, p, taps, z.cin_g, wc, P, oh * g.stride_h, o0, last, bv, dst); break;
+              case 2: direct_chunk<2>(g, p, taps, z.cin_g, wc, P, oh * g.stride_h, o0, last, bv, dst); break;
+              default: direct_chunk<1>(g, p, taps, z.cin_g, wc, P, oh * g.stride_h, o0, last, bv, dst); break;
+            }
+          }
+        }
+      }
+    }
+  };
+  run_tasks(q, body);
+}
+
+/** y[i·step] += a·x[i] for i < n. */
+inline void axpy_scatter(float* __restrict y, const float* __restrict x, int64_t n, float a, int64_t step) {
+  if (step == 1) {
+    const Vec va = Vec::set1(a);
+    int64_t i = 0;
+    for (; i + Vec::kLanes <= n; i += Vec::kLanes) Vec::storeu(y + i, Vec::fma(va, Vec::loadu(x + i), Vec::loadu(y + i)));
+    if (i < n) {
+      const int r = static_cast<int>(n - i);
+      Vec::store_partial(y + i, Vec::fma(va, Vec::load_partial(x + i, r), Vec::load_partial(y + i, r)), r);
+    }
+  } else {
+    for (int64_t i = 0; i < n; ++i) y[i * step] += a * x[i];
+  }
+}
+
+/** Valid output column ranges [lo[kj], hi[kj]) of every kernel column, in per-thread scratch. */
+int64_t* column_ranges(const ConvGeometry& g) {
+  int64_t* r = static_cast<int64_t*>(scratch(kSlotRanges, static_cast<size_t>(2 * g.kw) * sizeof(int64_t)));
+  if (!r) return nullptr;
+  for (int64_t kj = 0; kj < g.kw; ++kj) valid_range(kj * g.dil_w - g.pad_w, g.stride_w, g.W, g.Wo, r + kj, r + g.kw + kj);
+  return r;
+}
+
+/** Direct input gradient by scattering each gy row into the gx rows it came from (strided convolutions). */
+void backward_input_scatter(const ConvGeometry& g, const float* gy, const float* w, float* gx) {
+  const Sizes z = sizes_of(g);
+  TaskQueue q;
+  q.count = g.N * g.Cin;
+  auto body = [&](int, int, int64_t, int64_t) {
+    const int64_t* rng = column_ranges(g);
+    if (!rng) return;
+    for (int64_t t; q.pop(&t);) {
+      const int64_t c = t % g.Cin, n = t / g.Cin, grp = c / z.cin_g, ci = c % z.cin_g;
+      float* gxp = gx + (n * g.Cin + c) * z.hw;
+      zero_fill(gxp, z.hw);
+      for (int64_t col = 0; col < z.cout_g; ++col) {
+        const int64_t co = grp * z.cout_g + col;
+        const float* gyp = gy + (n * g.Cout + co) * z.howo;
+        const float* wc = w + (co * z.cin_g + ci) * z.kk;
+        for (int64_t ki = 0; ki < g.kh; ++ki) {
+          int64_t oh0, oh1;
+          valid_range(ki * g.dil_h - g.pad_h, g.stride_h, g.H, g.Ho, &oh0, &oh1);
+          for (int64_t oh = oh0; oh < oh1; ++oh) {
+            float* gxrow = gxp + (oh * g.stride_h - g.pad_h + ki * g.dil_h) * g.W;
+            const float* gyrow = gyp + oh * g.Wo;
+            for (int64_t kj = 0; kj < g.kw; ++kj) {
+              const int64_t a = rng[kj], b = rng[g.kw + kj];
+              if (a >= b) continue;
+              axpy_scatter(gxrow + a * g.stride_w + kj * g.dil_w - g.pad_w, gyrow + a, b - a, wc[ki * g.kw + kj], g.stride_w);
+            }
+          }
+        }
+      }
+    }
+  };
+  run_tasks(q, body);
+}
+
+/**
+ * Padded planes stay near the size of the data (huge dilations or output sizes past the input take the
+ * GEMM path, whose buffers do not grow with them).
+ */
+bool planes_fit(const ConvGeometry& g) {
+  const double hp = static_cast<double>(g.Ho - 1) * static_cast<double>(g.stride_h) + static_cast<double>(g.kh - 1) * static_cast<double>(g.dil_h) + 1;
+  const double wp = static_cast<double>(g.Wo) * static_cast<double>(g.stride_w) + static_cast<double>(g.kw - 1) * static_cast<double>(g.dil_w);
+  const double plane = hp * wp;
+  const double data = static_cast<double>(g.H) * static_cast<double>(g.W) + static_cast<double>(g.Ho) * static_cast<double>(g.Wo);
+  return plane <= 4.0 * data + 4096.0 && plane * static_cast<double>(g.Cin / g.groups) <= 16.0 * 1024 * 1024;
+}
+
+/**
+ * The input gradient of a stride-1 convolution is a stride-1 convolution of gy with the weights flipped
+ * in both spatial dims and input/output channels swapped (per group), padded by dil·(k − 1) − pad.
+ * Fills *f with that geometry; false when it does not apply.
+ */
+bool flipped_geometry(const ConvGeometry& g, ConvGeometry* f) {
+  if (g.stride_h != 1 || g.stride_w != 1 || g.pad_h > g.dil_h * (g.kh - 1) || g.pad_w > g.dil_w * (g.kw - 1)) return false;
+  *f = g;
+  f->Cin = g.Cout;
+  f->H = g.Ho;
+  f->W = g.Wo;
+  f->Cout = g.Cin;
+  f->Ho = g.H;
+  f->Wo = g.W;
+  f->pad_h = g.dil_h * (g.kh - 1) - g.pad_h;
+  f->pad_w = g.dil_w * (g.kw - 1) - g.pad_w;
+  return planes_fit(*f);
+}
+
+/** Direct input gradient: the flipped forward for stride 1, else the scatter form. */
+void backward_input_direct(const ConvGeometry& g, const float* gy, const float* w, float* gx) {
+  ConvGeometry f;
+  if (!flipped_geometry(g, &f)) {
+    backward_input_scatter(g, gy, w, gx);
+    return;
+  }
+  const Sizes z = sizes_of(g);
+  float* wf = static_cast<float*>(scratch(kSlotFlipped, static_cast<size_t>(g.Cout * z.kg) * sizeof(float)));
+  if (!wf) return;
+  // wf[c, co, ki, kj] = w[grp·cout_g + co, c − grp·cin_g, kh − 1 − ki, kw − 1 − kj] for input channel c of group grp.
+  for (int64_t c = 0; c < g.Cin; ++c) {
+    const int64_t grp = c / z.cin_g, ci = c % z.cin_g;
+    for (int64_t co = 0; co < z.cout_g; ++co) {
+      const float* src = w + ((grp * z.cout_g + co) * z.cin_g + ci) * z.kk;
+      float* dst = wf + (c * z.cout_g + co) * z.kk;
+      for (int64_t k = 0; k < z.kk; ++k) dst[k] = src[z.kk - 1 - k];
+    }
+  }
+  const int64_t ys[4] = {g.Cout * z.howo, z.howo, g.Wo, 1};
+  forward_direct(f, gy, ys, wf, nullptr, gx);
+}
+
+/**
+ * Direct weight gradient; tasks are output channels, each summing over the batch: per image the padded
+ * planes of its group, then for every (ci, ki) up to 8 kernel columns at once, one vector accumulator
+ * each, over every output row.
+ */
+void backward_weight_direct(const ConvGeometry& g, const float* x, const int64_t* xs, const float* gy, float* gw) {
+  const Sizes z = sizes_of(g);
+  const Planes p = planes_of(g);
+  constexpr int64_t L = Vec::kLanes;
+  constexpr int64_t KB = 8;
+  TaskQueue q;
+  q.count = g.Cout;
+  auto body = [&](int, int, int64_t, int64_t) {
+    float* P = static_cast<float*>(scratch(kSlotCol, static_cast<size_t>(z.cin_g * p.plane) * sizeof(float)));
+    const int64_t* taps = tap_offsets(g, p);
+    if (!P || !taps) return;
+    for (int64_t co; q.pop(&co);) {
+      const int64_t grp = co / z.cout_g;
+      float* gwc = gw + co * z.kg;
+      zero_fill(gwc, z.kg);
+      for (int64_t n = 0; n < g.N; ++n) {
+        fill_planes(g, p, x + n * xs[0] + grp * z.cin_g * xs[1], xs[1], xs[2], xs[3], z.cin_g, P);
+        const float* gyp = gy + (n * g.Cout + co) * z.howo;
+        for (int64_t ci = 0; ci < z.cin_g; ++ci) {
+          for (int64_t ki = 0; ki < g.kh; ++ki) {
+            for (int64_t kb = 0; kb < g.kw; kb += KB) {
+              const int64_t nk = min_of(KB, g.kw - kb);
+              int64_t off[KB];
+              Vec acc[KB];
+              for (int64_t j = 0; j < nk; ++j) {
+                off[j] = taps[kb + j];
+                acc[j] = Vec::zero();
+              }
+              for (int64_t oh = 0; oh < g.Ho; ++oh) {
+                const float* gyrow = gyp + oh * g.Wo;
+                const float* prow = P + ci * p.plane + (oh * g.stride_h + ki * g.dil_h) * p.row;
+                int64_t ow = 0;
+                for (; ow + L <= g.Wo; ow += L) {
+                  const Vec gv = Vec::loadu(gyrow + ow);
+                  for (int64_t j = 0; j < nk; ++j) acc[j] = Vec::fma(gv, Vec::loadu(prow + off[j] + ow), acc[j]);
+                }
+                if (ow < g.Wo) {
+                  const int r = static_cast<int>(g.Wo - ow);
+                  const Vec gv = Vec::load_partial(gyrow + ow, r);
+                  for (int64_t j = 0; j < nk; ++j) acc[j] = Vec::fma(gv, Vec::load_partial(prow + off[j] + ow, r), acc[j]);
+                }
+              }
+              for (int64_t j = 0; j < nk; ++j) gwc[(ci * g.kh + ki) * g.kw + kb + j] += Vec::reduce_add(acc[j]);
+            }
+          }
+        }
+      }
+    }
+  };
+  run_tasks(q, body);
+}
+
+bool use_direct(const ConvGeometry& g) {
+  return (g.Cin / g.groups) * (g.Cout / g.groups) <= kDirectMaxChannelProduct && planes_fit(g);
+}
+
+}  // namespace
+
+void conv2d(const ConvGeometry& g, const float* x, const int64_t* x_strides, const float* w, const float* bias, float* out) {
+  if (g.N == 0 || g.Cout == 0 || g.Ho == 0 || g.Wo == 0) return;
+  if (g.Cin == 0) {
+    // The empty sum: every output is its bias.
+    const int64_t howo = g.Ho * g.Wo;
+    for (int64_t p = 0; p < g.N * g.Cout; ++p) {
+      const float bv = bias ? bias[p % g.Cout] : 0.0f;
+      for (int64_t j = 0; j < howo; ++j) out[p * howo + j] = bv;
+    }
+    return;
+  }
+  if (use_direct(g)) {
+    forward_direct(g, x, x_strides, w, bias, out);
+  } else {
+    forward_gemm(g, x, x_strides, w, bias, out);
+  }
+}
+
+void conv2d_backward_input(const ConvGeometry& g, const float* gy, const float* w, float* gx) {
+  if (g.N == 0 || g.Cin == 0 || g.H == 0 || g.W == 0) return;
+  if (g.Cout == 0 || g.Ho == 0 || g.Wo == 0) {
+    zero_fill(gx, g.N * g.Cin * g.H * g.W);
+    return;
+  }
+  if (use_direct(g)) {
+    backward_input_direct(g, gy, w, gx);
+  } else {
+    backward_input_gemm(g, gy, w, gx);
+  }
+}
+
+void conv2d_backward_weight(const ConvGeometry& g, const float* x, const int64_t* x_strides, const float* gy, float* gw) {
+  const int64_t n = g.Cout * (g.Cin / g.groups) * g.kh * g.kw;
+  if (n == 0) return;
+  if (g.N == 0 || g.Ho == 0 || g.Wo == 0) {
+    zero_fill(gw, n);
+    return;
+  }
+  if (use_direct(g)) {
+    backward_weight_direct(g, x, x_strides, gy, gw);
+  } else {
+    backward_weight_gemm(g, x, x_strides, gy, gw);
+  }
+}
+
+NG_END_ISA
