@@ -16,6 +16,18 @@ IndexFault gather(int rank, const int64_t* shape, DType dt, StridedRef x, int di
 IndexFault scatter_add(int rank, const int64_t* shape, DType dt, void* out, const int64_t* out_strides, int dim, int64_t dim_size,
                        const int32_t* index, const void* src);
 void optim_step(int op, int64_t n, float* p, const float* g, float* s0, float* s1, float* s2, const double* h);
+void max_pool(const PoolGeom& g, const float* x, const int64_t* x_strides, float* out, int32_t* indices);
+void avg_pool(const PoolGeom& g, int64_t divisor_override, const float* x, const int64_t* x_strides, float* out);
+IndexFault max_pool_backward(int64_t planes, int64_t in_size, int64_t out_size, const float* grad, const int32_t* indices, float* grad_input);
+void avg_pool_backward(const PoolGeom& g, int64_t divisor_override, const float* grad, float* grad_input);
+void batch_norm_stats(const float* x, int64_t N, int64_t C, int64_t S, float* mean, float* var);
+void batch_norm_apply(const float* x, int64_t N, int64_t C, int64_t S, const float* mean, const float* var, double eps, const float* weight,
+                      const float* bias, float* out);
+void batch_norm_backward(const float* grad, const float* x, int64_t N, int64_t C, int64_t S, const float* mean, const float* var, double eps,
+                         const float* weight, bool training, float* grad_input, float* sum_grad, float* sum_grad_xhat);
+void layer_norm(const float* x, int64_t R, int64_t L, double eps, const float* weight, const float* bias, float* out, float* mean, float* rstd);
+void layer_norm_backward(const float* grad, const float* x, int64_t R, int64_t L, const float* mean, const float* rstd, const float* weight,
+                         float* grad_input, float* grad_weight, float* grad_bias);
 
 void register_kernels(KernelTable& t) {
   t.copy = copy;
@@ -29,6 +41,15 @@ void register_kernels(KernelTable& t) {
   t.gather = gather;
   t.scatter_add = scatter_add;
   t.optim_step = optim_step;
+  t.max_pool = max_pool;
+  t.avg_pool = avg_pool;
+  t.max_pool_backward = max_pool_backward;
+  t.avg_pool_backward = avg_pool_backward;
+  t.batch_norm_stats = batch_norm_stats;
+  t.batch_norm_apply = batch_norm_apply;
+  t.batch_norm_backward = batch_norm_backward;
+  t.layer_norm = layer_norm;
+  t.layer_norm_backward = layer_norm_backward;
 }
 
 NG_END_ISA

@@ -13,6 +13,8 @@ import * as R from '../ops/reduce.js';
 import { matmul } from '../ops/linalg.js';
 import { gather, scatterAdd } from '../ops/indexing.js';
 import { zerosLike, zeros } from '../ops/creation.js';
+import { applyAvgPool, avgPoolBackward, maxPoolBackward, maxPoolGather } from '../ops/pool.js';
+import { batchNormRule, layerNormRule, normBackwardRule } from './backward_norm.js';
 
 export interface RuleContext<K extends PrimitiveName> {
   /** Gradient of the output. */
@@ -176,6 +178,16 @@ export const derivatives: { [K in PrimitiveName]: Rule<K> } = {
     // gets a zero gradient (PyTorch 1.13 raises a shape error in backward here instead).
     return L.sliceBackward(g, srcShape, { starts: srcShape.map(() => 0), steps: srcShape.map(() => 1), sizes: g.shape });
   }],
+
+  // NOTE: max pooling sends the gradient to the chosen index only (PyTorch): the first maximum of a window in
+  // row-major order, or its last NaN; an empty window's output (possible with dilation) gets none.
+  maxPool: (c) => [() => maxPoolBackward(c.grad, c.attrs.plan, c.attrs.indices)],
+  maxPoolBackward: (c) => [() => maxPoolGather(c.grad, c.attrs.plan, c.attrs.indices)],
+  avgPool: (c) => [() => avgPoolBackward(c.grad, c.attrs.plan)],
+  avgPoolBackward: (c) => [() => applyAvgPool(c.grad, c.attrs.plan)],
+  batchNorm: (c) => batchNormRule(c),
+  layerNorm: (c) => layerNormRule(c),
+  normBackward: (c) => normBackwardRule(c),
 };
 
 function extremumRule(c: RuleContext<'maximum' | 'minimum'>, loses: (a: Tensor, b: Tensor) => Tensor<'bool'>): readonly Thunk[] {

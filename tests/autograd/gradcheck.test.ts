@@ -52,6 +52,7 @@ const ALL_PRIMITIVES: Record<PrimitiveName, true> = {
   sum: true, mean: true, amax: true, amin: true, maxDim: true, minDim: true, softmax: true, logSoftmax: true,
   matmul: true, reshape: true, permute: true, expand: true, slice: true, sliceBackward: true, cat: true, clone: true,
   cast: true, gather: true, scatterAdd: true,
+  maxPool: true, maxPoolBackward: true, avgPool: true, avgPoolBackward: true, batchNorm: true, layerNorm: true, normBackward: true,
 };
 
 function collectOps(roots: readonly (Tensor | null)[], into: Set<string>): void {

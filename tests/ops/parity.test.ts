@@ -6,7 +6,8 @@
 // Inputs are checked to be unchanged and elements outside an output's view to be left alone.
 //
 // Map: contract lists | copy | unary | binary | where | reduce | argReduce | softmax | gemm | gather |
-//      scatterAdd (incl. IndexError parity) | coverage (every kernel and op code was exercised).
+//      scatterAdd (incl. IndexError parity) | pooling and normalisation (./poolnorm_parity.ts) |
+//      coverage (every kernel and op code was exercised).
 // Quick start for a new kernel: add its name to `COVERED` (the compiler insists), add a `describe`
 // block that builds inputs and pre-filled outputs with tests/helpers/samples.ts, gets each backend's
 // arrays from `twin()`, calls `REF.<k>(...R)` and `NAT.<k>(...N)`, compares the outputs with
@@ -26,6 +27,7 @@ import {
   Rng, cloneArray, contiguousLayout, describeCase, garbage, numel, packTwice, randomArray, randomLayout, randomShape, seedOf,
   type Arr, type DTypeName, type Layout, type Shape, type ValueOptions,
 } from '../helpers/samples.js';
+import { POOLNORM_COVERAGE, poolNormParity } from './poolnorm_parity.js';
 
 const REF = referenceKernels;
 const NAT = loadNativeKernels(referenceKernels);
@@ -38,6 +40,9 @@ console.log(
 /** Every kernel must have a block below: adding a kernel to the contract without one does not compile. */
 const COVERED: { [K in KernelName]: true } = {
   copy: true, unary: true, binary: true, where: true, reduce: true, argReduce: true, softmax: true, gemm: true, gather: true, scatterAdd: true, optimStep: true,
+  // Pooling and normalisation: blocks in ./poolnorm_parity.ts.
+  maxPool: true, avgPool: true, maxPoolBackward: true, avgPoolBackward: true, batchNormStats: true, batchNormApply: true, batchNormBackward: true,
+  layerNorm: true, layerNormBackward: true,
 };
 
 const EXACT: CloseOptions = { exact: true };
@@ -941,6 +946,10 @@ describe('large', () => {
   }
 });
 
+// ---- pooling and normalisation (./poolnorm_parity.ts) -------------------------------------------------------
+
+poolNormParity({ REF, NAT, twin, tally, reps });
+
 // ---- coverage --------------------------------------------------------------------------------------------
 
 describe('coverage', () => {
@@ -958,6 +967,7 @@ describe('coverage', () => {
     for (const op of OPTIM_OPS) want(`optimStep:${op}`);
     want('gather:IndexError');
     want('scatterAdd:IndexError');
+    for (const k of POOLNORM_COVERAGE) want(k);
     expect(missing).toEqual([]);
     const total = [...cases.values()].reduce((a, b) => a + b, 0);
     console.log(`parity: ${total} cases over ${cases.size} kernel/op pairs`);

@@ -40,6 +40,15 @@ export interface Addon {
   scatterAdd(shape: Float64Array, out: AnyTypedArray, outStrides: Float64Array, dim: number, outDimSize: number, index: Int32Array, src: AnyTypedArray): void;
   optimStep(op: number, n: number, param: AnyTypedArray, grad: AnyTypedArray, s0: AnyTypedArray, s1: AnyTypedArray, s2: AnyTypedArray,
     h0: number, h1: number, h2: number, h3: number, h4: number, h5: number, h6: number, h7: number, h8: number, h9: number): void;
+  maxPool(geom: Float64Array, windows: Int32Array, x: AnyTypedArray, xOffset: number, xStrides: Float64Array, out: AnyTypedArray, withIndices: boolean, indices: Int32Array): void;
+  avgPool(geom: Float64Array, windows: Int32Array, divisorOverride: number, x: AnyTypedArray, xOffset: number, xStrides: Float64Array, out: AnyTypedArray): void;
+  maxPoolBackward(...args: Parameters<Kernels['maxPoolBackward']>): void;
+  avgPoolBackward(geom: Float64Array, windows: Int32Array, divisorOverride: number, grad: AnyTypedArray, gradInput: AnyTypedArray): void;
+  batchNormStats(...args: Parameters<Kernels['batchNormStats']>): void;
+  batchNormApply(...args: Parameters<Kernels['batchNormApply']>): void;
+  batchNormBackward(...args: Parameters<Kernels['batchNormBackward']>): void;
+  layerNorm(...args: Parameters<Kernels['layerNorm']>): void;
+  layerNormBackward(...args: Parameters<Kernels['layerNormBackward']>): void;
 }
 
 /**
@@ -102,6 +111,15 @@ export function loadNativeKernels(reference: Kernels): Kernels & { info(): Nativ
     scatterAdd: (shape, out, os, dim, size, index, src) => addon.scatterAdd(meta(0, shape), out, meta(1, os), dim, size, index, src),
     optimStep: (op, n, p, g, s0, s1, s2, h) =>
       addon.optimStep(O.get(op)!, n, p, g, s0, s1, s2, h[0]!, h[1]!, h[2]!, h[3]!, h[4]!, h[5]!, h[6]!, h[7]!, h[8]!, h[9]!),
+    maxPool: (geom, win, x, xo, xs, out, wi, idx) => addon.maxPool(meta(0, geom), win, x, xo, meta(1, xs), out, wi, idx),
+    avgPool: (geom, win, d, x, xo, xs, out) => addon.avgPool(meta(0, geom), win, d, x, xo, meta(1, xs), out),
+    maxPoolBackward: (...args) => addon.maxPoolBackward(...args),
+    avgPoolBackward: (geom, win, d, g, gi) => addon.avgPoolBackward(meta(0, geom), win, d, g, gi),
+    batchNormStats: (...args) => addon.batchNormStats(...args),
+    batchNormApply: (...args) => addon.batchNormApply(...args),
+    batchNormBackward: (...args) => addon.batchNormBackward(...args),
+    layerNorm: (...args) => addon.layerNorm(...args),
+    layerNormBackward: (...args) => addon.layerNormBackward(...args),
   };
 
   const exported = new Set(addon.kernelNames());

@@ -7,5 +7,8 @@ import { reduce, argReduce, softmax } from './reduce.js';
 import { gemm } from './linalg.js';
 import { gather, scatterAdd } from './indexing.js';
 import { optimStep } from './optim.js';
+import { maxPool, avgPool, maxPoolBackward, avgPoolBackward } from './pool.js';
+import { batchNormStats, batchNormApply, batchNormBackward, layerNorm, layerNormBackward } from './norm.js';
 
-export const referenceKernels: Kernels = { copy, unary, binary, where, reduce, argReduce, softmax, gemm, gather, scatterAdd, optimStep };
+export const referenceKernels: Kernels = { copy, unary, binary, where, reduce, argReduce, softmax, gemm, gather, scatterAdd, optimStep,
+  maxPool, avgPool, maxPoolBackward, avgPoolBackward, batchNormStats, batchNormApply, batchNormBackward, layerNorm, layerNormBackward };
