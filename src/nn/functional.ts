@@ -15,3 +15,4 @@ export {
   type Size1, type Size2, type OutputSize1, type OutputSize2,
 } from '../ops/pool.js';
 export { batchNorm, layerNorm, groupNorm, type BatchNormOptions, type LayerNormOptions, type GroupNormOptions } from '../ops/norm.js';
+export { dropout2d } from './layers/dropout.js';

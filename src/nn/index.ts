@@ -10,3 +10,11 @@ export { MSELoss, L1Loss, SmoothL1Loss, HuberLoss, BCELoss, BCEWithLogitsLoss, C
 export * as init from './init.js';
 /** PyTorch's torch.nn.utils: gradient clipping, weight penalties, parameters ↔ vector. */
 export * as utils from './utils.js';
+export { Dropout2d } from './layers/dropout.js';
+export {
+  MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, type PoolResult,
+} from './layers/pool.js';
+export {
+  BatchNormBase, BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm,
+  type BatchNormModuleOptions, type LayerNormModuleOptions, type GroupNormModuleOptions,
+} from './layers/norm.js';

@@ -10,7 +10,7 @@
 // differentiable in float64 (none today), and `tol` only with a comment saying why.
 
 import {
-  Generator, Tensor, noGrad, tensor, F, autograd,
+  Generator, Tensor, noGrad, tensor, F, autograd, manualSeed,
   neg, abs, sign, exp, log, log1p, sqrt, rsqrt, sin, cos, tanh, sigmoid, relu, erf, leakyRelu, elu, softplus, gelu,
   clamp, add, sub, mul, div, pow, maximum, minimum, square, reciprocal, where,
   sum, mean, amax, amin, max, min, var as variance, std, logsumexp, softmax, logSoftmax,
@@ -977,6 +977,15 @@ const poolNormOps: OpInfo[] = [
       { inputs: [m.randn([2, 4, 3]), m.randn([4]), m.randn([4])], args: { groups: 2, affine: true } },
       { inputs: [m.randn([1, 3, 2, 2])], args: { groups: 3, affine: false } },
     ],
+  }),
+  op<{ p: number }>({
+    name: 'dropout2d',
+    // Seeded inside, so every evaluation draws the same channel mask.
+    fn: (xs, a) => {
+      manualSeed(7);
+      return F.dropout2d(x0(xs), a.p);
+    },
+    samples: (m) => [{ inputs: [m.randn([3, 4, 2, 2])], args: { p: 0.4 } }, { inputs: [m.randn([2, 3, 5], { layout: 'strided' })], args: { p: 0.5 } }],
   }),
 ];
 
