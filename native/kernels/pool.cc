@@ -116,15 +116,11 @@ void max_horizontal(const PoolGeom& g, int64_t lo, int64_t hs, const float* vbes
       j += g.dW;
       const float v = vbest[j];
       const int64_t f = static_cast<int64_t>(vrow[j]) * g.W + (lo + j);
-      bool take;
-      if (best != best) take = v != v && f > flat;
-      else if (v != v) take = true;
-      else if (v > best) take = true;
-      else take = v == best && f < flat;
-      if (take) {
-        best = v;
-        flat = f;
-      }
+      // Branch-free (the comparisons are data-dependent): select with flags, not jumps.
+      const bool vn = v != v;
+      const bool take = best != best ? vn & (f > flat) : vn | (v > best) | ((v == best) & (f < flat));
+      best = take ? v : best;
+      flat = take ? f : flat;
     }
     orow[ow] = best;
     if (irow) irow[ow] = static_cast<int32_t>(flat);
