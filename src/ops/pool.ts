@@ -18,9 +18,11 @@ import { reshape } from './layout.js';
 
 /** A size per spatial dim: one number for all, or one per dim (PyTorch's int or tuple). */
 export type Size2 = number | readonly [number] | readonly [number, number];
+/** A 1-d size: one number (or a list of one, as PyTorch's 1-tuples). */
 export type Size1 = number | readonly [number];
 /** An adaptive output size; null keeps the input's size along that dim. */
 export type OutputSize2 = number | null | readonly [number | null] | readonly [number | null, number | null];
+/** An adaptive 1-d output size. */
 export type OutputSize1 = number | readonly [number];
 
 /** Options of {@link maxPool2d}. */
@@ -38,10 +40,15 @@ export interface MaxPool2dOptions {
 }
 /** Options of {@link maxPool1d}. */
 export interface MaxPool1dOptions {
+  /** Step between windows (default: kernelSize). */
   stride?: Size1 | null;
+  /** Implicit -Infinity padding on both sides, at most half the kernel size (default 0). */
   padding?: Size1;
+  /** Spacing between window elements (default 1). */
   dilation?: Size1;
+  /** Round output sizes up (see MaxPool2dOptions). */
   ceilMode?: boolean;
+  /** Also return the indices of the maxima (int32). */
   returnIndices?: boolean;
 }
 /** Options of {@link avgPool2d}. */
@@ -58,13 +65,18 @@ export interface AvgPool2dOptions {
 }
 /** Options of {@link avgPool1d}. */
 export interface AvgPool1dOptions {
+  /** Step between windows (default: kernelSize). */
   stride?: Size1 | null;
+  /** Implicit zero padding on both sides, at most half the kernel size (default 0). */
   padding?: Size1;
+  /** Round output sizes up (see MaxPool2dOptions). */
   ceilMode?: boolean;
+  /** Count padded zeros in the divisor (default true). */
   countIncludePad?: boolean;
 }
 /** Options of the adaptive max pools. */
 export interface AdaptiveMaxPoolOptions {
+  /** Also return the indices of the maxima (int32, flat within each plane). */
   returnIndices?: boolean;
 }
 
@@ -364,7 +376,7 @@ function maxPoolNd(op: string, spatial: 1 | 2, x: Tensor, kernelSize: unknown, o
  * `[values, indices]`, indices flat within each H×W plane (int32; PyTorch's are int64).
  *
  * @example
- * const x = arange(16).reshape([1, 1, 4, 4]);
+ * const x = arange(16).float().reshape([1, 1, 4, 4]);
  * F.maxPool2d(x, 2);                                   // [[[[5, 7], [13, 15]]]]
  * const [y, idx] = F.maxPool2d(x, 3, { stride: 2, padding: 1, returnIndices: true });
  */
@@ -424,7 +436,7 @@ function avgPoolNd(op: string, spatial: 1 | 2, x: Tensor, kernelSize: unknown, o
  * window reaching past the right padding counts only up to it.
  *
  * @example
- * F.avgPool2d(arange(16).reshape([1, 1, 4, 4]), 2);    // [[[[2.5, 4.5], [10.5, 12.5]]]]
+ * F.avgPool2d(arange(16).float().reshape([1, 1, 4, 4]), 2);   // [[[[2.5, 4.5], [10.5, 12.5]]]]
  * F.avgPool2d(x, 3, { stride: 2, padding: 1, countIncludePad: false });
  */
 export function avgPool2d<D extends DType>(x: Tensor<D>, kernelSize: Size2, options?: AvgPool2dOptions): Tensor<D> {

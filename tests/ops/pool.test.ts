@@ -4,7 +4,7 @@
 // non-contiguous inputs, gradient accumulation and second derivatives, and every argument error.
 
 import { readFileSync } from 'node:fs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, expectTypeOf, it } from 'vitest';
 import {
   ArgumentError, DTypeError, F, ShapeError, Tensor, arange, autograd, ones, randn, setBackend, tensor, transpose, zeros,
 } from '../../src/index.js';
@@ -141,6 +141,15 @@ describe('semantics', () => {
     expect(F.adaptiveAvgPool2d(randn(2, 3, 5, 5), 1).shape).toEqual([2, 3, 1, 1]);
     expect(F.adaptiveAvgPool2d(randn(2, 3, 5, 6), [null, 2]).shape).toEqual([2, 3, 5, 2]);
     expect(F.adaptiveAvgPool2d(randn(1, 2, 5, 6), [0, 3]).shape).toEqual([1, 2, 0, 3]);
+  });
+
+  it('returnIndices: true types the result as [values, int32 indices]', () => {
+    const x = randn(1, 2, 4, 4);
+    expectTypeOf(F.maxPool2d(x, 2)).toEqualTypeOf<Tensor<'float32'>>();
+    expectTypeOf(F.maxPool2d(x, 2, { returnIndices: true })).toEqualTypeOf<[Tensor<'float32'>, Tensor<'int32'>]>();
+    expectTypeOf(F.adaptiveMaxPool1d(randn(1, 2, 5), 2, { returnIndices: true })).toEqualTypeOf<[Tensor<'float32'>, Tensor<'int32'>]>();
+    expectTypeOf(F.avgPool2d(x.double(), 2)).toEqualTypeOf<Tensor<'float64'>>();
+    expect(F.maxPool2d(x, 2, { returnIndices: true })[1].dtype).toBe('int32');
   });
 
   it('max pooling is differentiable twice (the scatter\'s gradient is a gather)', () => {

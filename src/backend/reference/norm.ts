@@ -7,6 +7,7 @@ import type { FloatArray } from '../../core/dtype.js';
 /** Rounds as storing into `a` would (float32 arrays round, float64 keep double). */
 const rounder = (a: FloatArray): ((v: number) => number) => (a instanceof Float32Array ? Math.fround : (v) => v);
 
+/** The contract's batchNormStats: per-channel mean, then the biased variance around the stored mean. */
 export function batchNormStats(x: FloatArray, N: number, C: number, S: number, mean: FloatArray, variance: FloatArray): void {
   const M = N * S;
   for (let c = 0; c < C; c++) {
@@ -25,6 +26,7 @@ export function batchNormStats(x: FloatArray, N: number, C: number, S: number, m
   }
 }
 
+/** The contract's batchNormApply: x·a[c] + b[c]. */
 export function batchNormApply(x: FloatArray, N: number, C: number, S: number, mean: FloatArray, variance: FloatArray, eps: number, weight: FloatArray, bias: FloatArray, out: FloatArray): void {
   const r = rounder(out);
   for (let c = 0; c < C; c++) {
@@ -35,6 +37,7 @@ export function batchNormApply(x: FloatArray, N: number, C: number, S: number, m
   }
 }
 
+/** The contract's batchNormBackward (PyTorch's batch_norm_cpu_backward formula). */
 export function batchNormBackward(
   grad: FloatArray, x: FloatArray, N: number, C: number, S: number, mean: FloatArray, variance: FloatArray, eps: number,
   weight: FloatArray, training: boolean, gradInput: FloatArray, sumGrad: FloatArray, sumGradXhat: FloatArray,
@@ -65,6 +68,7 @@ export function batchNormBackward(
   }
 }
 
+/** The contract's layerNorm: per-row statistics, then the affine normalisation. */
 export function layerNorm(x: FloatArray, R: number, L: number, eps: number, weight: FloatArray, bias: FloatArray, out: FloatArray, mean: FloatArray, rstd: FloatArray): void {
   for (let row = 0; row < R; row++) {
     const o = row * L;
@@ -83,6 +87,7 @@ export function layerNorm(x: FloatArray, R: number, L: number, eps: number, weig
   }
 }
 
+/** The contract's layerNormBackward: input gradient per row, weight/bias gradients as column sums. */
 export function layerNormBackward(
   grad: FloatArray, x: FloatArray, R: number, L: number, mean: FloatArray, rstd: FloatArray, weight: FloatArray,
   gradInput: FloatArray, withParamGrads: boolean, gradWeight: FloatArray, gradBias: FloatArray,

@@ -21,6 +21,7 @@ function geometry(geom: Dims, windows: Int32Array): Geometry {
   };
 }
 
+/** The contract's maxPool: PyTorch's scan over each window (see kernels/spec.ts). */
 export function maxPool(geom: Dims, windows: Int32Array, x: FloatArray, xOffset: number, xStrides: Dims, out: FloatArray, withIndices: boolean, indices: Int32Array): void {
   const g = geometry(geom, windows);
   const [sN, sC, sH, sW] = xStrides as [number, number, number, number];
@@ -60,6 +61,7 @@ export function maxPool(geom: Dims, windows: Int32Array, x: FloatArray, xOffset:
 const divisor = (g: Geometry, divisorOverride: number, oh: number, ow: number): number =>
   divisorOverride !== 0 ? divisorOverride : g.hDiv[oh]! * g.wDiv[ow]!;
 
+/** The contract's avgPool: window sums in double over the divisor. */
 export function avgPool(geom: Dims, windows: Int32Array, divisorOverride: number, x: FloatArray, xOffset: number, xStrides: Dims, out: FloatArray): void {
   const g = geometry(geom, windows);
   const [sN, sC, sH, sW] = xStrides as [number, number, number, number];
@@ -87,6 +89,7 @@ export function avgPool(geom: Dims, windows: Int32Array, divisorOverride: number
   }
 }
 
+/** The contract's maxPoolBackward: grad added at the indices of zeroed planes. */
 export function maxPoolBackward(planes: number, inSize: number, outSize: number, grad: FloatArray, indices: Int32Array, gradInput: FloatArray): void {
   gradInput.fill(0, 0, planes * inSize);
   for (let p = 0; p < planes; p++) {
@@ -99,6 +102,7 @@ export function maxPoolBackward(planes: number, inSize: number, outSize: number,
   }
 }
 
+/** The contract's avgPoolBackward: each grad spread over its window (the adjoint of avgPool). */
 export function avgPoolBackward(geom: Dims, windows: Int32Array, divisorOverride: number, grad: FloatArray, gradInput: FloatArray): void {
   const g = geometry(geom, windows);
   const plane = g.H * g.W;
