@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
-  ArgumentError, DTypeError, F, ShapeError, Tensor, manualSeed, nn, noGrad, ones, randn, tensor, zeros,
+  ArgumentError, DTypeError, F, ShapeError, Tensor, io, manualSeed, nn, noGrad, ones, optim, randn, tensor, zeros,
 } from '../../src/index.js';
 
 const fx = JSON.parse(readFileSync(new URL('../fixtures/poolnorm.json', import.meta.url), 'utf8'));
@@ -225,5 +225,43 @@ describe('normalisation modules', () => {
     const bn = new nn.BatchNorm2d(3, { momentum: null });
     expect(bn.toString()).toBe('BatchNorm2d(3, eps=0.00001, momentum=null, affine=true, trackRunningStats=true)');
     expect(zeros(1).shape).toEqual([1]);
+  });
+});
+
+describe('a small pooling and normalisation network', () => {
+  it('trains (the loss falls) and its stateDict round-trips through safetensors', () => {
+    manualSeed(0);
+    const make = (): nn.Sequential => new nn.Sequential(
+      new nn.BatchNorm2d(3), new nn.ReLU(), new nn.MaxPool2d(2), new nn.Dropout2d(0.1), new nn.AvgPool2d(2, { stride: 1 }),
+      new nn.AdaptiveMaxPool2d(2), new nn.Flatten(), new nn.LayerNorm(12), new nn.Linear(12, 2),
+    );
+    const model = make();
+    const x = randn(32, 3, 8, 8).add(1);
+    // Label: is channel 0's upper-left quarter brighter than its lower-right one?
+    const d = vals(x);
+    const labels = Int32Array.from({ length: 32 }, (_, n) => {
+      let s = 0;
+      for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) s += d[n * 192 + i * 8 + j]! - d[n * 192 + (i + 4) * 8 + j + 4]!;
+      return s > 0 ? 1 : 0;
+    });
+    const y = tensor(labels, { dtype: 'int32' });
+    const opt = new optim.SGD(model.parameters(), { lr: 0.2, momentum: 0.9 });
+    const losses: number[] = [];
+    for (let step = 0; step < 60; step++) {
+      opt.zeroGrad();
+      const loss = F.crossEntropy(model.call(x), y);
+      loss.backward();
+      opt.step();
+      losses.push(loss.item() as number);
+    }
+    expect(losses.at(-1)!).toBeLessThan(0.6 * losses[0]!);
+    const bn = model.children()[0] as nn.BatchNorm2d;
+    expect(bn.numBatchesTracked!.item()).toBe(60);
+    const bytes = io.serialize(model.stateDict());
+    const copy = make();
+    copy.loadStateDict(io.deserialize(bytes).tensors);
+    model.eval();
+    copy.eval();
+    expect(vals(copy.call(x))).toEqual(vals(model.call(x)));
   });
 });
