@@ -208,12 +208,12 @@ export function runW5(ctx: BenchContext, w0?: W0Result): W5Result {
   table(
     `W5 LeNet-5 training step (batch 64, cross-entropy, SGD momentum 0.9), ${steps} steps after ${warmup} warm-up; ` +
       `${fmt(STEP_FLOPS / 1e6)} MFLOP per step (3x the forward's ${fmt(FORWARD_FLOPS / 1e6)} of convolutions and dense layers)`,
-    ['threads', 'ms/step median (min-max)', 'CPU ms/step', 'steps/s', 'GFLOPS', 'W0 peak GFLOPS', 'of peak', 'peak RSS MiB'],
+    ['threads', 'ms/step median (min-max)', 'CPU ms/step', 'steps/s', 'GFLOPS', 'GFLOPS/core by CPU time', 'W0 peak GFLOPS', 'of peak', 'peak RSS MiB'],
     runs.map((r, i) => [
-      r.threads, fmtRange(r.ms), r.cpuMs, 1000 / r.ms.median, r.gflops, peaks[i] ?? '-', fractionOfPeak[i] === null ? '-' : `${(100 * fractionOfPeak[i]!).toFixed(1)}%`, r.peakRssMiB,
+      r.threads, fmtRange(r.ms), r.cpuMs, 1000 / r.ms.median, r.gflops, STEP_FLOPS / r.cpuMs / 1e6, peaks[i] ?? '-', fractionOfPeak[i] === null ? '-' : `${(100 * fractionOfPeak[i]!).toFixed(1)}%`, r.peakRssMiB,
     ]),
   );
-  console.log('  CPU ms/step: process CPU time per step (all threads), which other processes on the machine do not inflate');
+  console.log('  CPU ms/step: process CPU time per step (all threads), which other processes on the machine do not inflate; GFLOPS/core by CPU time = step FLOPs / CPU ms');
   for (const n of notes) console.log(`  note: ${n}`);
   if (!ctx.smoke) {
     const f = fractionOfPeak[0];
