@@ -99,6 +99,10 @@ describe('forward and backward on a small batch (small-input variants)', () => {
     manualSeed(0);
     forwardBackward(models.alexnet({ numClasses: 10, smallInput: true }), randn(2, 3, 32, 32), 10);
     expect(models.alexnet({ numClasses: 5, smallInput: true }).eval().call(randn(1, 3, 28, 28)).shape).toEqual([1, 5]);
+    // The ImageNet layout runs down to torchvision's min_size 63x63 (features 256x1x1, pooled to 6x6).
+    const big = nn.init.skipInit(() => models.alexnet({ numClasses: 5 })).eval();
+    expect(noGrad(() => big.call(randn(1, 3, 63, 63))).shape).toEqual([1, 5]);
+    expect(() => noGrad(() => big.call(randn(1, 3, 62, 62)))).toThrow();
   });
   it("VGG-11 with batch norm (smallInput 32x32 and 28x28); torchvision's init: Linear N(0, 0.01²), biases 0, conv fan_out", () => {
     manualSeed(0);
