@@ -16,6 +16,8 @@ import { measureW0 } from '../bench/w0_peak.js';
 import { measureGemm, SHAPES } from '../bench/w1_gemm.js';
 import { measureW4 } from '../bench/w4_mlp.js';
 import { measureW2 } from '../bench/w2_conv.js';
+import { STEP_FLOPS, measureW5, profileW5 } from '../bench/w5_lenet.js';
+import { kernelsFor } from '../src/backend/backend.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const tiny = { minReps: 3, maxReps: 3, targetMs: 1, sampleMs: 0.1 };
@@ -63,6 +65,26 @@ describe('bench helpers', () => {
     expect(r.samples).toHaveLength(2);
     expectTiming(r.ms);
     expect(r.peakRssMiB).toBeGreaterThan(0);
+  });
+
+  it('W5 runs LeNet-5 training steps in-process; the profile times every kernel call and puts the table back', () => {
+    // 3x the forward FLOPs of conv1 (2·64·6·28²·25), conv2 (2·64·16·10²·150) and the dense 400-120-84-10.
+    expect(STEP_FLOPS).toBe(3 * (15_052_800 + 30_720_000 + 7_541_760));
+    const r = measureW5(1, 2, 1);
+    expect(r.samples).toHaveLength(2);
+    expectTiming(r.ms);
+    expect(r.cpuMs).toBeGreaterThan(0);
+    expect(r.peakRssMiB).toBeGreaterThan(0);
+    const before = kernelsFor('float32').conv2d;
+    const p = profileW5(1, 2, 1);
+    expect(kernelsFor('float32').conv2d).toBe(before);
+    const names = p.kernels.map((k) => k.kernel);
+    for (const k of ['conv2d N64 1x28x28->6x28x28 k5', 'conv2d N64 6x14x14->16x10x10 k5', 'conv2dBackwardWeight N64 1x28x28->6x28x28 k5',
+      'conv2dBackwardInput N64 6x14x14->16x10x10 k5', 'gemm NT 64x120x400', 'maxPool', 'maxPool #2', 'optimStep:sgd']) expect(names).toContain(k);
+    // conv1's input needs no gradient: no conv2dBackwardInput for it.
+    expect(names).not.toContain('conv2dBackwardInput N64 1x28x28->6x28x28 k5');
+    expect(p.kernels.find((k) => k.kernel === 'conv2d N64 1x28x28->6x28x28 k5')!.flops).toBe(15_052_800);
+    expect(p.stepMs).toBeGreaterThan(0);
   });
 
   it('W0 builds and runs peak_fma, or says why it cannot', () => {
@@ -119,7 +141,7 @@ describe('bench/run.ts --smoke --json', () => {
       const r = spawnSync(join(root, 'node_modules', '.bin', 'tsx'), ['bench/run.ts', '--smoke', '--threads', '2', '--json', out], { cwd: root, encoding: 'utf8', timeout: 60_000 });
       expect(r.stderr).not.toMatch(/Error/);
       expect(r.status).toBe(0);
-      for (const title of ['W0 peak', 'W1 SGEMM', 'W4 MLP', 'OpenBLAS', 'before:', 'Elementwise']) expect(r.stdout).toContain(title);
+      for (const title of ['W0 peak', 'W1 SGEMM', 'W4 MLP', 'OpenBLAS', 'before:', 'Elementwise', 'W5 LeNet-5']) expect(r.stdout).toContain(title);
 
       const j = JSON.parse(readFileSync(out, 'utf8')) as {
         schema: string;
@@ -129,6 +151,7 @@ describe('bench/run.ts --smoke --json', () => {
           w1: { openblas: { status: string }; rows: { threads: number; nodegrad: { gflops: Timing }; openblas: unknown; peakFraction: unknown }[] };
           w4: { runs: { threads: number; isolated: boolean; ms: Timing; peakRssMiB: number }[]; before: unknown; speedup: unknown[] };
           elementwise: { op: string; config: string; ms: number }[];
+          w5: { runs: { threads: number; isolated: boolean; ms: Timing; peakRssMiB: number }[]; fractionOfPeak: (number | null)[] };
         };
       };
       expect(j.schema).toBe('nodegrad-bench/1');
@@ -148,6 +171,10 @@ describe('bench/run.ts --smoke --json', () => {
         expect(run.peakRssMiB).toBeGreaterThan(0);
       }
       expect(w4.speedup).toHaveLength(2);
+      const w5 = j.results.w5;
+      expect(w5.runs.map((run) => [run.threads, run.isolated])).toEqual([[1, true], [2, true]]);
+      for (const run of w5.runs) expectTiming(run.ms);
+      expect(w5.fractionOfPeak.map((f) => f === null)).toEqual([w0.status !== 'ok', w0.status !== 'ok']);
       const ew = j.results.elementwise;
       expect(new Set(ew.map((e) => e.config))).toContain('reference');
       for (const e of ew) expect(e.ms).toBeGreaterThan(0);

@@ -2,10 +2,32 @@
 // noGrad. Trailing-underscore names are canonical; the plain names are aliases.
 
 import { ArgumentError, ShapeError } from '../core/errors.js';
-import type { Generator } from '../core/random.js';
+import { defaultGenerator, type Generator } from '../core/random.js';
 import { noGrad } from '../engine.js';
 import type { Tensor } from '../tensor.js';
 import { fill_, normal_ as tensorNormal_, uniform_ as tensorUniform_ } from '../ops/inplace.js';
+import { erf } from '../backend/reference/elementwise.js';
+
+let skipping = 0;
+
+/**
+ * Runs `fn` with every initialiser of this module turned into a no-op, so modules built inside keep
+ * the values their constructors allocate (zeros; BatchNorm weight 1): PyTorch's
+ * `torch.nn.utils.skip_init`, for building a model only to load weights into it or to count its
+ * parameters (VGG-19's 143M parameters cost seconds of random draws otherwise).
+ *
+ * @example
+ * const model = nn.init.skipInit(() => models.vgg16());   // no random draws
+ * model.loadStateDict(io.load('vgg16.safetensors').tensors);
+ */
+export function skipInit<T>(fn: () => T): T {
+  skipping++;
+  try {
+    return fn();
+  } finally {
+    skipping--;
+  }
+}
 
 export type Nonlinearity =
   | 'linear' | 'conv1d' | 'conv2d' | 'conv3d' | 'conv_transpose1d' | 'conv_transpose2d' | 'conv_transpose3d'
@@ -50,12 +72,15 @@ export interface InitOptions {
 const gen = (o?: InitOptions): { generator?: Generator } => (o?.generator ? { generator: o.generator } : {});
 
 export function uniform_(t: Tensor, a = 0, b = 1, options?: InitOptions): Tensor {
+  if (skipping > 0) return t;
   return noGrad(() => tensorUniform_(t, a, b, gen(options)));
 }
 export function normal_(t: Tensor, mean = 0, std = 1, options?: InitOptions): Tensor {
+  if (skipping > 0) return t;
   return noGrad(() => tensorNormal_(t, mean, std, gen(options)));
 }
 export function constant_(t: Tensor, value: number): Tensor {
+  if (skipping > 0) return t;
   return noGrad(() => fill_(t, value));
 }
 export const zeros_ = (t: Tensor): Tensor => constant_(t, 0);
@@ -107,6 +132,67 @@ export function lecunNormal_(t: Tensor, options?: InitOptions): Tensor {
   return normal_(t, 0, fi > 0 ? 1 / Math.sqrt(fi) : 0, options);
 }
 
+/**
+ * PyTorch's erfinv (its float rational approximation refined by two Newton steps); y in [−1, 1].
+ */
+export function erfinv(y: number): number {
+  const ay = Math.abs(y);
+  if (ay > 1 || Number.isNaN(y)) return NaN;
+  if (ay === 1) return y * Infinity;
+  let x: number;
+  if (ay <= 0.7) {
+    const z = y * y;
+    const num = ((-0.140543331 * z + 0.914624893) * z - 1.645349621) * z + 0.886226899;
+    const dem = (((0.012229801 * z - 0.329097515) * z + 1.442710462) * z - 2.118377725) * z + 1;
+    x = (y * num) / dem;
+  } else {
+    const z = Math.sqrt(-Math.log((1 - ay) / 2));
+    const num = ((1.641345311 * z + 3.429567803) * z - 1.624906493) * z - 1.970840454;
+    const dem = (1.6370678 * z + 3.5438892) * z + 1;
+    x = Math.sign(y) * (num / dem);
+  }
+  const k = 2 / Math.sqrt(Math.PI);
+  x -= (erf(x) - y) / (k * Math.exp(-x * x));
+  x -= (erf(x) - y) / (k * Math.exp(-x * x));
+  return x;
+}
+
+/**
+ * N(mean, std²) truncated to [a, b] (PyTorch's trunc_normal_; the same distribution). When [a, b] holds
+ * at least half the mass (the usual case: torchvision's ±2 around std 0.01), normal draws outside it are
+ * drawn again; otherwise PyTorch's inverse-CDF method: a uniform draw in [2·Φ(a') − 1, 2·Φ(b') − 1]
+ * through erfinv, clamped to [a, b].
+ */
+export function truncNormal_(t: Tensor, mean = 0, std = 1, a = -2, b = 2, options?: InitOptions): Tensor {
+  if (skipping > 0) return t;
+  for (const [k, v] of [['mean', mean], ['std', std], ['a', a], ['b', b]] as const) {
+    if (typeof v !== 'number' || Number.isNaN(v)) throw new ArgumentError('truncNormal_', k, `must be a number, got ${String(v)}`);
+  }
+  if (!(std > 0) || !(a < b)) throw new ArgumentError('truncNormal_', 'std', `must be > 0 with a < b, got std=${std}, a=${a}, b=${b}`);
+  if (!t.isContiguous()) throw new ArgumentError('truncNormal_', 'tensor', 'must be contiguous');
+  const cdf = (x: number): number => (1 + erf(x / Math.SQRT2)) / 2;
+  const l = cdf((a - mean) / std);
+  const u = cdf((b - mean) / std);
+  const g = options?.generator ?? defaultGenerator;
+  return noGrad(() => {
+    const data = t.storage.data.subarray(t.offset, t.offset + t.numel()) as Float32Array | Float64Array;
+    if (u - l >= 0.5) {
+      g.fillNormal(data, mean, std);
+      for (let i = 0; i < data.length; i++) {
+        let v = data[i]!;
+        while (!(v >= a && v <= b)) v = g.nextNormal() * std + mean;
+        data[i] = v;
+      }
+    } else {
+      g.fillUniform(data, 2 * l - 1, 2 * u - 1);
+      const s = std * Math.SQRT2;
+      for (let i = 0; i < data.length; i++) data[i] = Math.min(b, Math.max(a, erfinv(data[i]!) * s + mean));
+    }
+    t.storage.version++;
+    return t;
+  });
+}
+
 export const uniform = uniform_;
 export const normal = normal_;
 export const constant = constant_;
@@ -114,3 +200,4 @@ export const xavierUniform = xavierUniform_;
 export const xavierNormal = xavierNormal_;
 export const kaimingUniform = kaimingUniform_;
 export const kaimingNormal = kaimingNormal_;
+export const truncNormal = truncNormal_;

@@ -232,3 +232,6 @@ export function vectorToParameters(vec: AnyTensor, parameters: Iterable<AnyTenso
     }
   });
 }
+
+/** PyTorch's torch.nn.utils.skip_init (here a callback): see nn.init.skipInit. */
+export { skipInit } from './init.js';
