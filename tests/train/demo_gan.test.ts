@@ -23,6 +23,10 @@ it('the quick GAN demo trains a judge and a DCGAN, judges the samples and writes
   expect(judge).not.toBeNull();
   // One epoch on 2000 images already beats chance (10%) by far.
   expect(Number(judge![1])).toBeGreaterThan(30);
+  const real = /the judge on 200 real test digits: (\d+)\/10 classes, mean confidence ([\d.]+), [\d.]+% at confidence >= 0\.9/.exec(stdout);
+  expect(real).not.toBeNull();
+  expect(Number(real![2])).toBeGreaterThanOrEqual(0.1);
+  expect(Number(real![2])).toBeLessThanOrEqual(1);
   expect(stdout).toMatch(/GAN: generator 240321 parameters \(noise 64 → 64×7×7 → 32×14×14 → 1×28×28\), discriminator 36577 parameters/);
   expect(stdout).toMatch(/GAN \(fitGAN, standard loss, 20 steps of batch 32, [\d.]+ s; last 100 steps: dLoss [\d.]+, gLoss [\d.]+\)/);
   // The judge looks at the generator every 10 steps while it trains.
