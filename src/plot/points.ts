@@ -168,11 +168,14 @@ export function imageGrid(images: Tensor, options: ImageGridOptions = {}): Chart
   const layers: JsonValue[] = [{
     name: 'pixels',
     data: { values: rows },
-    mark: { type: 'rect', strokeWidth: 0 },
+    // Each pixel's own colour as a thin stroke too: anti-aliased edges of adjacent rects otherwise let the
+    // background show through as a faint grid.
+    mark: { type: 'rect', strokeWidth: 1 },
     encoding: {
       x: { field: 'x', type: 'ordinal', axis, scale: { domain: Array.from({ length: width }, (_, i) => i), paddingInner: 0, paddingOuter: 0 } },
       y: { field: 'y', type: 'ordinal', axis, scale: { domain: Array.from({ length: height }, (_, i) => i), paddingInner: 0, paddingOuter: 0 } },
       color: { field: 'v', type: 'quantitative', scale: { domain: [lo, hi === lo ? lo + 1 : hi], range: ['#000000', '#ffffff'] }, legend: null },
+      stroke: { field: 'v', type: 'quantitative', scale: { domain: [lo, hi === lo ? lo + 1 : hi], range: ['#000000', '#ffffff'] }, legend: null },
     },
   }];
   if (captions.length) {

@@ -42,6 +42,11 @@ describe('plot.imageGrid', () => {
     const imgs = arange(24).reshape([4, 1, 3, 2]);
     const svg = await plot.toSVG(plot.imageGrid(imgs, { columns: 2, captions: ['a', 'b', 'c', 'd'] }), { width: 200, height: 200 });
     expect(count(groups(svg, 'pixels'), 'path')).toBe(24);
+    // Every pixel is stroked in its own fill colour, so anti-aliased seams between neighbours do not show
+    // the background as a grid (a dark image used to get faint lines between its pixels).
+    const pixels = groups(svg, 'pixels').flatMap((g) => Array.from(g.getElementsByTagName('path')));
+    expect(new Set(pixels.map((p) => p.getAttribute('fill'))).size).toBe(24);
+    for (const p of pixels) expect(p.getAttribute('stroke')).toBe(p.getAttribute('fill'));
     expect(count(groups(svg, 'captions'), 'text')).toBe(4);
     const png = readFileSync(await plot.save(plot.imageGrid(imgs.reshape([4, 3, 2])), join(dir, 'g.png'), { width: 120, height: 100, scale: 2 }));
     expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([240, 200]);
