@@ -117,6 +117,8 @@ export function loadNativeKernels(reference: Kernels): Kernels & { info(): Nativ
     conv2d: (g, x, xo, xs, w, wo, b, bo, out) => addon.conv2d(geometry(g), x, xo, meta(1, xs), w, wo, b, bo, out),
     conv2dBackwardInput: (g, gy, gyo, w, wo, gx) => addon.conv2dBackwardInput(geometry(g), gy, gyo, w, wo, gx),
     conv2dBackwardWeight: (g, x, xo, xs, gy, gyo, gw) => addon.conv2dBackwardWeight(geometry(g), x, xo, meta(1, xs), gy, gyo, gw),
+    rnnForward: 'reference',
+    rnnBackward: 'reference',
   };
 
   const exported = new Set(addon.kernelNames());

@@ -8,7 +8,9 @@ import { gemm } from './linalg.js';
 import { gather, scatterAdd } from './indexing.js';
 import { optimStep } from './optim.js';
 import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from './conv.js';
+import { rnnForward, rnnBackward } from './rnn.js';
 
 export const referenceKernels: Kernels = { copy, unary, binary, where, reduce, argReduce, softmax, gemm, gather, scatterAdd, optimStep,
   conv2d, conv2dBackwardInput, conv2dBackwardWeight,
+  rnnForward, rnnBackward,
 };
