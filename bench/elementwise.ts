@@ -1,4 +1,5 @@
-// Elementwise, reduction and softmax kernels: median ms and throughput per op and size, for every ISA this
+// Elementwise, reduction and softmax kernels (and, from bench/poolnorm.ts, pooling and normalisation at
+// LeNet/ResNet/transformer sizes): median ms and throughput per op and size, for every ISA this
 // CPU runs (native, at 1 thread and all threads) and the reference backend, called at the kernel level (the
 // contract in src/kernels/spec.ts) so no tensor/autograd overhead is timed. Small sizes are timed in
 // batches of calls so each sample lasts >= ~2 ms. BENCH_ELEMENTWISE_JSON=<file> also writes the rows.
@@ -8,6 +9,7 @@ import { loadNativeKernels, rawAddon } from '../src/backend/native/native.js';
 import { referenceKernels } from '../src/backend/reference/index.js';
 import type { Kernels } from '../src/kernels/spec.js';
 import { type BenchContext, table } from './lib.js';
+import { poolNormCases } from './poolnorm.js';
 
 interface Case {
   op: string;
@@ -90,7 +92,7 @@ export function runElementwise(ctx: BenchContext): Record<string, unknown>[] {
   const configs: { name: string; isa: string | null; threads: number }[] = [];
   for (const isa of info.isaAvailable) for (const t of ctx.threads) configs.push({ name: `${isa} ${t}t`, isa, threads: t });
   configs.push({ name: 'reference', isa: null, threads: 1 });
-  const list = cases(sizes);
+  const list = [...cases(sizes), ...poolNormCases(ctx)];
   const ms = new Map<string, number>();
   try {
     for (const cfg of configs) {

@@ -36,6 +36,49 @@ export interface Conv2dAttrs {
   dilation: readonly [number, number];
   groups: number;
 }
+/**
+ * A resolved pooling (ops/pool.ts): the kernels' geometry and windows (POOL_GEOM in kernels/spec.ts) and the
+ * tensor shapes around them. Shared by a pooling's forward and backward nodes.
+ */
+export interface PoolPlan {
+  /** [N, C, H, W, OH, OW, dilationH, dilationW]. */
+  geom: readonly number[];
+  windows: Int32Array;
+  /** avgPool's divisor override (0: none). */
+  divisorOverride: number;
+  inputShape: readonly number[];
+  outputShape: readonly number[];
+  /** Spatial dims pooled: 2 (H, W) or 1 (L, with H = 1 in geom). */
+  spatial: 1 | 2;
+  /** Some window is empty (possible only with dilation): nothing flows back from its output. */
+  hasEmpty: boolean;
+}
+/** Saved state of a batch-norm application: the statistics it normalised with. */
+export interface BatchNormAttrs {
+  /** Batch statistics (true) or constant running statistics (false). */
+  training: boolean;
+  eps: number;
+  /** [C] mean and biased variance used by the forward. */
+  mean: Tensor;
+  variance: Tensor;
+}
+export interface LayerNormAttrs {
+  eps: number;
+  /** How many trailing dims are normalised. */
+  normalizedNdim: number;
+  /** Per-row mean and 1/√(var + eps) of the forward, [R]. */
+  mean: Tensor;
+  rstd: Tensor;
+}
+/**
+ * The normalisation backward N(v, x) = r·(v − mean(v) − x̂·mean(v·x̂)) over groups of x (channels for batch
+ * norm: every dim but 1; rows for layer norm: the last `normalizedNdim` dims), x̂ = (x − mean(x))·r.
+ */
+export interface NormBackwardAttrs {
+  kind: 'batch' | 'layer';
+  eps: number;
+  normalizedNdim: number;
+}
 
 export interface PrimitiveAttrs {
   // Elementwise unary (inputs: [x]).
@@ -78,6 +121,20 @@ export interface PrimitiveAttrs {
   conv2dBackwardInput: Conv2dAttrs & { inputSize: readonly [number, number] };
   /** inputs: [x, gradOutput]; `kernelSize` = [kh, kw] of the result. */
   conv2dBackwardWeight: Conv2dAttrs & { kernelSize: readonly [number, number] };
+  // Pooling and normalisation (ops/pool.ts, ops/norm.ts).
+  /** inputs: [x]; `indices` (flat within each plane) are what the gradient scatters to, -1 for empty windows. */
+  maxPool: { plan: PoolPlan; indices: Tensor<'int32'> };
+  /** inputs: [grad]: grad scattered to `indices` (maxPool's gradient). */
+  maxPoolBackward: { plan: PoolPlan; indices: Tensor<'int32'> };
+  avgPool: { plan: PoolPlan };
+  /** inputs: [grad]: the adjoint of avgPool. */
+  avgPoolBackward: { plan: PoolPlan };
+  /** inputs: [x, weight, bias] (weight/bias constants of ones/zeros when absent). */
+  batchNorm: BatchNormAttrs;
+  /** inputs: [x, weight, bias]. */
+  layerNorm: LayerNormAttrs;
+  /** inputs: [v, x]. */
+  normBackward: NormBackwardAttrs;
   // Recurrent layers.
   /** inputs: [x, h0, c0 (lstm only), then per direction wIh, wHh (, bIh, bHh)]; see RnnLayerAttrs. */
   rnnLayer: RnnLayerAttrs;

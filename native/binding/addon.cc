@@ -4,6 +4,7 @@
 #include <napi.h>
 
 #include "args.h"
+#include "bind_poolnorm.h"
 #include "ng/kernels.h"
 #include "ng/status.h"
 #include "ng/threadpool.h"
@@ -16,7 +17,10 @@
 #define NG_KERNELS(X) X(copy, js_copy) X(unary, js_unary) X(binary, js_binary) X(where, js_where) X(reduce, js_reduce) \
   X(argReduce, js_arg_reduce) X(softmax, js_softmax) X(gemm, js_gemm) X(gather, js_gather) X(scatterAdd, js_scatter_add) \
   X(optimStep, js_optim_step) \
-  X(conv2d, js_conv2d) X(conv2dBackwardInput, js_conv2d_backward_input) X(conv2dBackwardWeight, js_conv2d_backward_weight)
+  X(conv2d, js_conv2d) X(conv2dBackwardInput, js_conv2d_backward_input) X(conv2dBackwardWeight, js_conv2d_backward_weight) \
+  X(maxPool, js_max_pool) X(avgPool, js_avg_pool) X(maxPoolBackward, js_max_pool_backward) X(avgPoolBackward, js_avg_pool_backward) \
+  X(batchNormStats, js_batch_norm_stats) X(batchNormApply, js_batch_norm_apply) X(batchNormBackward, js_batch_norm_backward) \
+  X(layerNorm, js_layer_norm) X(layerNormBackward, js_layer_norm_backward)
 
 namespace {
 
@@ -586,6 +590,21 @@ class Addon : public Napi::Addon<Addon> {
     ng::kernels().conv2d_backward_weight(g, xp, xstr.data(), gyp, reinterpret_cast<float*>(gw.data));
     return env.Undefined();
   }
+  // Pooling and normalisation: argument checks and calls live in bind_poolnorm.cc.
+  Napi::Value js_max_pool(const Napi::CallbackInfo& info) { return ngb::bind_max_pool(info); }
+  Napi::Value js_avg_pool(const Napi::CallbackInfo& info) { return ngb::bind_avg_pool(info); }
+  Napi::Value js_max_pool_backward(const Napi::CallbackInfo& info) {
+    ng::IndexFault f;
+    Napi::Value r = ngb::bind_max_pool_backward(info, &f);
+    if (!f.ok) throw_fault(info.Env(), "maxPoolBackward", f);
+    return r;
+  }
+  Napi::Value js_avg_pool_backward(const Napi::CallbackInfo& info) { return ngb::bind_avg_pool_backward(info); }
+  Napi::Value js_batch_norm_stats(const Napi::CallbackInfo& info) { return ngb::bind_batch_norm_stats(info); }
+  Napi::Value js_batch_norm_apply(const Napi::CallbackInfo& info) { return ngb::bind_batch_norm_apply(info); }
+  Napi::Value js_batch_norm_backward(const Napi::CallbackInfo& info) { return ngb::bind_batch_norm_backward(info); }
+  Napi::Value js_layer_norm(const Napi::CallbackInfo& info) { return ngb::bind_layer_norm(info); }
+  Napi::Value js_layer_norm_backward(const Napi::CallbackInfo& info) { return ngb::bind_layer_norm_backward(info); }
 };
 
 }  // namespace

@@ -19,6 +19,18 @@ void optim_step(int op, int64_t n, float* p, const float* g, float* s0, float* s
 void conv2d(const ConvGeometry& g, const float* x, const int64_t* x_strides, const float* w, const float* bias, float* out);
 void conv2d_backward_input(const ConvGeometry& g, const float* gy, const float* w, float* gx);
 void conv2d_backward_weight(const ConvGeometry& g, const float* x, const int64_t* x_strides, const float* gy, float* gw);
+void max_pool(const PoolGeom& g, const float* x, const int64_t* x_strides, float* out, int32_t* indices);
+void avg_pool(const PoolGeom& g, int64_t divisor_override, const float* x, const int64_t* x_strides, float* out);
+IndexFault max_pool_backward(int64_t planes, int64_t in_size, int64_t out_size, const float* grad, const int32_t* indices, float* grad_input);
+void avg_pool_backward(const PoolGeom& g, int64_t divisor_override, const float* grad, float* grad_input);
+void batch_norm_stats(const float* x, int64_t N, int64_t C, int64_t S, float* mean, float* var);
+void batch_norm_apply(const float* x, int64_t N, int64_t C, int64_t S, const float* mean, const float* var, double eps, const float* weight,
+                      const float* bias, float* out);
+void batch_norm_backward(const float* grad, const float* x, int64_t N, int64_t C, int64_t S, const float* mean, const float* var, double eps,
+                         const float* weight, bool training, float* grad_input, float* sum_grad, float* sum_grad_xhat);
+void layer_norm(const float* x, int64_t R, int64_t L, double eps, const float* weight, const float* bias, float* out, float* mean, float* rstd);
+void layer_norm_backward(const float* grad, const float* x, int64_t R, int64_t L, const float* mean, const float* rstd, const float* weight,
+                         float* grad_input, float* grad_weight, float* grad_bias);
 
 void register_kernels(KernelTable& t) {
   t.copy = copy;
@@ -35,6 +47,15 @@ void register_kernels(KernelTable& t) {
   t.conv2d = conv2d;
   t.conv2d_backward_input = conv2d_backward_input;
   t.conv2d_backward_weight = conv2d_backward_weight;
+  t.max_pool = max_pool;
+  t.avg_pool = avg_pool;
+  t.max_pool_backward = max_pool_backward;
+  t.avg_pool_backward = avg_pool_backward;
+  t.batch_norm_stats = batch_norm_stats;
+  t.batch_norm_apply = batch_norm_apply;
+  t.batch_norm_backward = batch_norm_backward;
+  t.layer_norm = layer_norm;
+  t.layer_norm_backward = layer_norm_backward;
 }
 
 NG_END_ISA

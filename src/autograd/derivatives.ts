@@ -14,6 +14,8 @@ import { matmul } from '../ops/linalg.js';
 import { gather, scatterAdd } from '../ops/indexing.js';
 import { zerosLike, zeros } from '../ops/creation.js';
 import { conv2dBackwardInput, conv2dBackwardWeight, conv2dPrimitive } from '../ops/conv.js';
+import { applyAvgPool, avgPoolBackward, maxPoolBackward, maxPoolGather } from '../ops/pool.js';
+import { batchNormRule, layerNormRule, normBackwardRule } from './backward_norm.js';
 
 export interface RuleContext<K extends PrimitiveName> {
   /** Gradient of the output. */
@@ -193,6 +195,15 @@ export const derivatives: { [K in PrimitiveName]: Rule<K> } = {
     () => conv2dBackwardInput(c.input(1), c.grad, { ...convOf(c.attrs), inputSize: spatial(c.inputShape(0)) }),
     () => conv2dPrimitive(c.input(0), c.grad, null, { ...convOf(c.attrs), outSize: spatial(c.inputShape(1)) }),
   ],
+  // NOTE: max pooling sends the gradient to the chosen index only (PyTorch): the first maximum of a window in
+  // row-major order, or its last NaN; an empty window's output (possible with dilation) gets none.
+  maxPool: (c) => [() => maxPoolBackward(c.grad, c.attrs.plan, c.attrs.indices)],
+  maxPoolBackward: (c) => [() => maxPoolGather(c.grad, c.attrs.plan, c.attrs.indices)],
+  avgPool: (c) => [() => avgPoolBackward(c.grad, c.attrs.plan)],
+  avgPoolBackward: (c) => [() => applyAvgPool(c.grad, c.attrs.plan)],
+  batchNorm: (c) => batchNormRule(c),
+  layerNorm: (c) => layerNormRule(c),
+  normBackward: (c) => normBackwardRule(c),
 };
 
 /** The [H, W] of an NCHW (or OIHW) shape. */

@@ -99,6 +99,16 @@ export function optimStateUse(op: OptimOp, h: readonly number[]): [boolean, bool
   }
 }
 
+/**
+ * The pooling geometry shared by maxPool, avgPool and avgPoolBackward. `geom` = [N, C, H, W, OH, OW, dilationH,
+ * dilationW] (NCHW planes; 1-d pooling has H = OH = 1). `windows` (int32) = [hStart(OH), hCount(OH), hDiv(OH),
+ * wStart(OW), wCount(OW), wDiv(OW)] back to back: output (oh, ow) reads rows hStart[oh] + i·dilationH for
+ * i < hCount[oh] and columns wStart[ow] + j·dilationW for j < wCount[ow], all inside the plane (ops/ applies
+ * PyTorch's output-size, padding and ceil-mode formulas and clips the padding away). A count may be 0 (an
+ * empty window). hDiv[oh]·wDiv[ow] (each >= 1) is avgPool's divisor; maxPool ignores it.
+ */
+export const POOL_GEOM = ['N', 'C', 'H', 'W', 'OH', 'OW', 'dilationH', 'dilationW'] as const;
+
 export interface Kernels {
   /**
    * dst[dstOffset + Σ i_d·dstStrides_d] = cast(src[srcOffset + Σ i_d·srcStrides_d]) for every index i of
@@ -198,6 +208,80 @@ export interface Kernels {
    * (0 when the sum is empty).
    */
   conv2dBackwardWeight(g: Conv2dGeometry, x: FloatArray, xOffset: number, xStrides: Dims, gy: FloatArray, gyOffset: number, gw: FloatArray): void;
+  // ---- pooling (see POOL_GEOM for `geom` and `windows`) ------------------------------------------------
+
+  /**
+   * Max pooling of NCHW planes: out[n, c, oh, ow] = max of x[n, c, ih, iw] over the window of (oh, ow); x is
+   * strided (xOffset, 4 element strides), out contiguous [N, C, OH, OW]. PyTorch's scan defines ties and NaN:
+   * the window is walked row-major from a running maximum of -Infinity whose index is the window's first
+   * position, and an element replaces it when it is greater or NaN. So ties keep the first index, a NaN wins
+   * (the last NaN's index is kept), and an empty or all -Infinity window gives -Infinity at its first
+   * position. With withIndices, indices (contiguous like out) gets ih·W + iw of each choice; else it is unused.
+   */
+  maxPool(geom: Dims, windows: Int32Array, x: FloatArray, xOffset: number, xStrides: Dims, out: FloatArray, withIndices: boolean, indices: Int32Array): void;
+
+  /**
+   * Average pooling: out[n, c, oh, ow] = (Σ of x over the window) / d with d = divisorOverride when it is not 0
+   * (an int32, PyTorch allows negative ones), else hDiv[oh]·wDiv[ow]; an empty window gives 0. Layouts as maxPool.
+   */
+  avgPool(geom: Dims, windows: Int32Array, divisorOverride: number, x: FloatArray, xOffset: number, xStrides: Dims, out: FloatArray): void;
+
+  /**
+   * The gradient of a max pooling (or any per-plane selection): gradInput[p, i] = Σ of grad[p, o] over the o
+   * with indices[p, o] = i, zero elsewhere; grad and indices contiguous [planes, outSize], gradInput contiguous
+   * [planes, inSize] and fully written. An index of -1 contributes nothing (PyTorch's backward skips it; ops/
+   * uses it for empty windows); any other index outside [0, inSize) raises IndexError.
+   */
+  maxPoolBackward(planes: number, inSize: number, outSize: number, grad: FloatArray, indices: Int32Array, gradInput: FloatArray): void;
+
+  /**
+   * The adjoint of avgPool with the same geometry and divisors: gradInput[n, c, ih, iw] = Σ over the windows
+   * that contain (ih, iw) of grad[n, c, oh, ow] / d; grad contiguous [N, C, OH, OW], gradInput contiguous
+   * [N, C, H, W] and fully written.
+   */
+  avgPoolBackward(geom: Dims, windows: Int32Array, divisorOverride: number, grad: FloatArray, gradInput: FloatArray): void;
+
+  // ---- normalisation ----------------------------------------------------------------------------------
+
+  /**
+   * Per-channel statistics of contiguous [N, C, S]: mean[c] = Σ x[n, c, s] / M and var[c] = Σ (x − mean[c])² / M
+   * (the biased variance, taken around mean[c] as stored), M = N·S, accumulated in double. M = 0 gives NaN.
+   */
+  batchNormStats(x: FloatArray, N: number, C: number, S: number, mean: FloatArray, variance: FloatArray): void;
+
+  /**
+   * out[n, c, s] = x·a[c] + b[c] with a = weight[c]/√(variance[c] + eps) and b = bias[c] − mean[c]·a (a and b
+   * computed in double, then rounded to the arrays' dtype); x and out contiguous [N, C, S], the others [C].
+   */
+  batchNormApply(x: FloatArray, N: number, C: number, S: number, mean: FloatArray, variance: FloatArray, eps: number, weight: FloatArray, bias: FloatArray, out: FloatArray): void;
+
+  /**
+   * Backward of batchNormApply around the statistics (mean, variance) with r = 1/√(variance + eps) (double):
+   * sumGrad[c] = Σ grad and sumGradXhat[c] = r·Σ grad·(x − mean), both over M = N·S elements; gradInput is
+   * grad·r·weight (training false: constant statistics) or, when the statistics are the batch's own
+   * (training true), PyTorch's (grad − sumGrad/M − (x − mean)·k)·r·weight with k = sumGradXhat·r/M.
+   */
+  batchNormBackward(
+    grad: FloatArray, x: FloatArray, N: number, C: number, S: number, mean: FloatArray, variance: FloatArray, eps: number,
+    weight: FloatArray, training: boolean, gradInput: FloatArray, sumGrad: FloatArray, sumGradXhat: FloatArray,
+  ): void;
+
+  /**
+   * Layer normalisation of the R rows of contiguous [R, L]: mean[r] = Σ x / L, rstd[r] = 1/√(Σ (x − mean)²/L + eps)
+   * (double, then stored), out = (x − mean)·rstd·weight[j] + bias[j] with the stored mean and rstd; weight and
+   * bias hold L values. L = 0 gives NaN statistics.
+   */
+  layerNorm(x: FloatArray, R: number, L: number, eps: number, weight: FloatArray, bias: FloatArray, out: FloatArray, mean: FloatArray, rstd: FloatArray): void;
+
+  /**
+   * Backward of layerNorm: with x̂ = (x − mean)·rstd and ĝ = grad·weight[j], gradInput = rstd·(ĝ − Σĝ/L − x̂·Σĝx̂/L)
+   * per row (sums in double). With withParamGrads, gradWeight[j] = Σ over rows of grad·x̂ and gradBias[j] = Σ grad;
+   * else both are unused.
+   */
+  layerNormBackward(
+    grad: FloatArray, x: FloatArray, R: number, L: number, mean: FloatArray, rstd: FloatArray, weight: FloatArray,
+    gradInput: FloatArray, withParamGrads: boolean, gradWeight: FloatArray, gradBias: FloatArray,
+  ): void;
 
   /**
    * One recurrent layer in one direction over a whole sequence (PyTorch's RNN/LSTM/GRU equations, see
@@ -267,6 +351,7 @@ export type KernelArgs<K extends KernelName> = Parameters<Kernels[K]>;
 /** Every kernel name, in a fixed order; the native addon's own list must match (see tests/ops/parity). */
 export const KERNEL_NAMES: readonly KernelName[] = ['copy', 'unary', 'binary', 'where', 'reduce', 'argReduce', 'softmax', 'gemm', 'gather', 'scatterAdd', 'optimStep',
   'conv2d', 'conv2dBackwardInput', 'conv2dBackwardWeight',
+  'maxPool', 'avgPool', 'maxPoolBackward', 'avgPoolBackward', 'batchNormStats', 'batchNormApply', 'batchNormBackward', 'layerNorm', 'layerNormBackward',
   'rnnForward', 'rnnBackward',
 ];
 

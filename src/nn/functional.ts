@@ -1,5 +1,5 @@
 // F: the functional interface (PyTorch's torch.nn.functional): activations, softmax family, linear
-// and losses, dropout, convolutions, all differentiable.
+// and losses, dropout, convolutions, pooling and normalisation, all differentiable.
 
 export { relu, leakyRelu, elu, softplus, gelu, sigmoid, tanh, step, heaviside } from '../ops/elementwise.js';
 export { softmax, logSoftmax, logsumexp } from '../ops/reduce.js';
@@ -13,3 +13,10 @@ export { mmdLoss, type MMDLossOptions } from '../ops/loss.js';
 export {
   conv1d, conv2d, convTranspose1d, convTranspose2d, type ConvOptions, type ConvTransposeOptions, type ConvSize,
 } from '../ops/conv.js';
+export {
+  maxPool1d, maxPool2d, avgPool1d, avgPool2d, adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveMaxPool1d, adaptiveMaxPool2d,
+  type MaxPool1dOptions, type MaxPool2dOptions, type AvgPool1dOptions, type AvgPool2dOptions, type AdaptiveMaxPoolOptions,
+  type Size1, type Size2, type OutputSize1, type OutputSize2,
+} from '../ops/pool.js';
+export { batchNorm, layerNorm, groupNorm, type BatchNormOptions, type LayerNormOptions, type GroupNormOptions } from '../ops/norm.js';
+export { dropout2d } from './layers/dropout.js';

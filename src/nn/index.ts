@@ -15,3 +15,11 @@ export {
 } from './layers/conv.js';
 /** PyTorch's torch.nn.grad: convolution gradients as functions. */
 export * as grad from './grad.js';
+export { Dropout2d } from './layers/dropout.js';
+export {
+  MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, type PoolResult,
+} from './layers/pool.js';
+export {
+  BatchNormBase, BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm,
+  type BatchNormModuleOptions, type LayerNormModuleOptions, type GroupNormModuleOptions,
+} from './layers/norm.js';

@@ -53,6 +53,7 @@ const ALL_PRIMITIVES: Record<PrimitiveName, true> = {
   matmul: true, reshape: true, permute: true, expand: true, slice: true, sliceBackward: true, cat: true, clone: true,
   cast: true, gather: true, scatterAdd: true,
   conv2d: true, conv2dBackwardInput: true, conv2dBackwardWeight: true,
+  maxPool: true, maxPoolBackward: true, avgPool: true, avgPoolBackward: true, batchNorm: true, layerNorm: true, normBackward: true,
 };
 
 function collectOps(roots: readonly (Tensor | null)[], into: Set<string>): void {

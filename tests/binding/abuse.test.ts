@@ -1,7 +1,8 @@
 // Abuse of the RAW addon (rawAddon(), positional arguments, no TS checks in front): wrong argument
 // counts and types, Float64Array where float32 is needed, short / detached / SharedArrayBuffer-backed
 // buffers, negative, fractional, NaN and huge (2^53, 1e300) sizes, offsets and strides, stride
-// overflow, dtype mismatches, outputs overlapping inputs, aliasing output strides and bad op codes.
+// overflow, dtype mismatches, outputs overlapping inputs, aliasing output strides and bad op codes; pooling
+// windows outside their planes and out-of-range pooling indices.
 // Every case must throw a TypeError or RangeError whose message starts with the export's name: never
 // crash, hang or touch memory outside the arrays. A seeded fuzz loop mixes valid and invalid arguments.
 //
@@ -39,6 +40,9 @@ const f64 = (...xs: number[]): Float64Array => Float64Array.from(xs);
 const convGeometry = (): Float64Array => f64(2, 2, 3, 4, 4, 2, 3, 2, 2, 1, 1, 0, 0, 1, 1, 2);
 const f32 = (n: number): Float32Array => Float32Array.from({ length: n }, (_, i) => (i % 7) - 3);
 const i32 = (n: number, mod = 3): Int32Array => Int32Array.from({ length: n }, (_, i) => i % mod);
+
+/** Valid windows for geom [1, 2, 3, 4, 2, 2, 1, 2]: rows start 0/1 count 2, columns start 0/1 count 2 (dilation 2). */
+const POOL_WINDOWS = (): Int32Array => Int32Array.of(0, 1, 2, 2, 2, 2, 0, 1, 2, 2, 2, 2);
 
 const SIGS = {
   copy: {
@@ -113,6 +117,53 @@ const SIGS = {
     names: ['geometry', 'x', 'xOffset', 'xStrides', 'gy', 'gyOffset', 'gw'],
     kinds: ['dims', 'array', 'int', 'dims', 'array', 'int', 'array'],
     valid: () => [convGeometry(), f32(49), 1, f64(24, 12, 4, 1), f32(50), 2, f32(16)],
+  },
+  // Pooling over 2 planes of 3x4 with 2x2 outputs (POOL_GEOM: [N, C, H, W, OH, OW, dH, dW]): rows {0,1}, {1,2}
+  // (dilation 1), columns {0,2}, {1,3} (dilation 2); windows = [hStart, hCount, hDiv, wStart, wCount, wDiv].
+  maxPool: {
+    names: ['geom', 'windows', 'x', 'xOffset', 'xStrides', 'out', 'withIndices', 'indices'],
+    kinds: ['dims', 'array', 'array', 'int', 'dims', 'array', 'bool', 'array'],
+    valid: () => [f64(1, 2, 3, 4, 2, 2, 1, 2), POOL_WINDOWS(), f32(25), 1, f64(12, 12, 4, 1), f32(8), true, new Int32Array(8)],
+  },
+  avgPool: {
+    names: ['geom', 'windows', 'divisorOverride', 'x', 'xOffset', 'xStrides', 'out'],
+    kinds: ['dims', 'array', 'number', 'array', 'int', 'dims', 'array'],
+    valid: () => [f64(1, 2, 3, 4, 2, 2, 1, 2), POOL_WINDOWS(), 0, f32(24), 0, f64(12, 12, 4, 1), f32(8)],
+  },
+  maxPoolBackward: {
+    names: ['planes', 'inSize', 'outSize', 'grad', 'indices', 'gradInput'],
+    kinds: ['int', 'int', 'int', 'array', 'array', 'array'],
+    valid: () => [2, 12, 4, f32(8), i32(8, 12), f32(24)],
+  },
+  avgPoolBackward: {
+    names: ['geom', 'windows', 'divisorOverride', 'grad', 'gradInput'],
+    kinds: ['dims', 'array', 'number', 'array', 'array'],
+    valid: () => [f64(1, 2, 3, 4, 2, 2, 1, 2), POOL_WINDOWS(), 3, f32(8), f32(24)],
+  },
+  batchNormStats: {
+    names: ['x', 'N', 'C', 'S', 'mean', 'variance'],
+    kinds: ['array', 'int', 'int', 'int', 'array', 'array'],
+    valid: () => [f32(24), 2, 3, 4, f32(3), f32(3)],
+  },
+  batchNormApply: {
+    names: ['x', 'N', 'C', 'S', 'mean', 'variance', 'eps', 'weight', 'bias', 'out'],
+    kinds: ['array', 'int', 'int', 'int', 'array', 'array', 'number', 'array', 'array', 'array'],
+    valid: () => [f32(24), 2, 3, 4, f32(3), f32(3).fill(1), 1e-5, f32(3), f32(3), f32(24)],
+  },
+  batchNormBackward: {
+    names: ['grad', 'x', 'N', 'C', 'S', 'mean', 'variance', 'eps', 'weight', 'training', 'gradInput', 'sumGrad', 'sumGradXhat'],
+    kinds: ['array', 'array', 'int', 'int', 'int', 'array', 'array', 'number', 'array', 'bool', 'array', 'array', 'array'],
+    valid: () => [f32(24), f32(24), 2, 3, 4, f32(3), f32(3).fill(1), 1e-5, f32(3), true, f32(24), f32(3), f32(3)],
+  },
+  layerNorm: {
+    names: ['x', 'R', 'L', 'eps', 'weight', 'bias', 'out', 'mean', 'rstd'],
+    kinds: ['array', 'int', 'int', 'number', 'array', 'array', 'array', 'array', 'array'],
+    valid: () => [f32(12), 3, 4, 1e-5, f32(4), f32(4), f32(12), f32(3), f32(3)],
+  },
+  layerNormBackward: {
+    names: ['grad', 'x', 'R', 'L', 'mean', 'rstd', 'weight', 'gradInput', 'withParamGrads', 'gradWeight', 'gradBias'],
+    kinds: ['array', 'array', 'int', 'int', 'array', 'array', 'array', 'array', 'bool', 'array', 'array'],
+    valid: () => [f32(12), f32(12), 3, 4, f32(3), f32(3), f32(4), f32(12), true, f32(4), f32(4)],
   },
 } satisfies Record<string, Sig>;
 
@@ -336,6 +387,19 @@ describe('dtype mismatches throw TypeError', () => {
     ['conv2dBackwardWeight', 1, U(49), 'bool x'],
     ['conv2dBackwardWeight', 4, I(50), 'int32 gy'],
     ['conv2dBackwardWeight', 6, I(16), 'int32 gw'],
+    ['maxPool', 1, F(12), 'float32 windows'],
+    ['maxPool', 2, I(25), 'int32 x'],
+    ['maxPool', 5, I(8), 'int32 out'],
+    ['maxPool', 7, F(8), 'float32 indices'],
+    ['avgPool', 3, U(24), 'bool x'],
+    ['avgPoolBackward', 4, I(24), 'int32 gradInput'],
+    ['maxPoolBackward', 3, I(8), 'int32 grad'],
+    ['maxPoolBackward', 4, F(8), 'float32 indices'],
+    ['batchNormStats', 0, I(24), 'int32 x'],
+    ['batchNormApply', 7, I(3), 'int32 weight'],
+    ['batchNormBackward', 10, I(24), 'int32 gradInput'],
+    ['layerNorm', 8, I(3), 'int32 rstd'],
+    ['layerNormBackward', 9, U(4), 'bool gradWeight'],
   ];
   it.each(cases)('%s: argument %i = %s', (name, i, v) => {
     rejects(name, replaced(SIGS[name].valid(), i, v), `argument ${i}`, TypeError);
@@ -575,6 +639,92 @@ describe('unusual backing stores', () => {
   });
 });
 
+// ---- pooling and normalisation ------------------------------------------------------------------------------
+
+describe('pooling windows, indices and normalisation layouts', () => {
+  const geom = (...g: number[]): Float64Array => Float64Array.from(g);
+  const win = (...w: number[]): Int32Array => Int32Array.from(w);
+  const pool = (g: Float64Array, w: Int32Array, xLen = 24): unknown[] => [g, w, f32(xLen), 0, f64(12, 12, 4, 1), f32(8), true, new Int32Array(8)];
+  it('windows must lie inside the plane, with non-negative starts and counts and divisors >= 1', () => {
+    const g = geom(1, 2, 3, 4, 2, 2, 1, 2);
+    rejects('maxPool', pool(g, win(0, 2, 2, 2, 2, 2, 0, 1, 2, 2, 2, 2)), 'a row window reaching row 3 of 3', RangeError);
+    rejects('maxPool', pool(g, win(0, 1, 2, 2, 2, 2, 0, 2, 2, 2, 2, 2)), 'a column window reaching column 4 of 4 (dilation 2)', RangeError);
+    rejects('maxPool', pool(g, win(-1, 1, 2, 2, 2, 2, 0, 1, 2, 2, 2, 2)), 'a negative start', RangeError);
+    rejects('maxPool', pool(g, win(0, 1, -2, 2, 2, 2, 0, 1, 2, 2, 2, 2)), 'a negative count', RangeError);
+    rejects('avgPool', [g, win(0, 1, 2, 2, 0, 2, 0, 1, 2, 2, 2, 2), 0, f32(24), 0, f64(12, 12, 4, 1), f32(8)], 'a divisor of 0', RangeError);
+    rejects('maxPool', pool(g, win(0, 1, 2, 2, 2, 2, 0, 1, 2, 2, 2)), 'windows one entry short', RangeError);
+    rejects('maxPool', pool(g, win(0, 1, 2147483647, 2, 2, 2, 0, 1, 2, 2, 2, 2)), 'a huge count', RangeError);
+    rejects('maxPool', pool(geom(1, 2, 3, 4, 2, 2, 0, 2), POOL_WINDOWS()), 'dilation 0', RangeError);
+    rejects('maxPool', pool(geom(1, 2, 3, 4, 2, 2, 2 ** 40, 2), POOL_WINDOWS()), 'dilation 2^40', RangeError);
+    rejects('maxPool', pool(geom(1, 2, 3, 4, 2 ** 40, 2, 1, 2), POOL_WINDOWS()), 'OH 2^40 against a 12-entry windows array', RangeError);
+    rejects('maxPool', pool(geom(2 ** 30, 2 ** 30, 2 ** 30, 4, 2, 2, 1, 2), POOL_WINDOWS()), 'N·C·H·W overflows', RangeError);
+    // An empty window (count 0) may start anywhere >= 0, but its index start·W + wStart must fit int32.
+    fnOf('maxPool')(...pool(g, win(0, 9, 2, 0, 2, 2, 0, 1, 2, 2, 2, 2)));
+    rejects('maxPool', pool(g, win(0, 2147483000, 2, 0, 2, 2, 0, 1, 2, 2, 2, 2)), 'an empty window\'s index past int32', RangeError);
+  });
+  it('divisorOverride must be an int32; indices are only checked when written', () => {
+    const v = SIGS.avgPool.valid();
+    for (const d of [1.5, NaN, Infinity, 2 ** 31, -(2 ** 31) - 1]) rejects('avgPool', replaced(v, 2, d), `divisorOverride = ${d}`, RangeError);
+    fnOf('avgPool')(...replaced(v, 2, -3)); // PyTorch accepts a negative divisor
+    const m: unknown[] = SIGS.maxPool.valid();
+    m[6] = false;
+    m[7] = new Float32Array(0); // not written: any typed array
+    fnOf('maxPool')(...m);
+    rejects('maxPool', replaced(SIGS.maxPool.valid(), 7, new Float32Array(8)), 'float32 indices', TypeError);
+  });
+  it('outputs may not overlap inputs or each other', () => {
+    const b = new ArrayBuffer(4096);
+    const mp: unknown[] = SIGS.maxPool.valid();
+    mp[5] = new Float32Array(b, 0, 8);
+    mp[7] = new Int32Array(b, 16, 8);
+    rejects('maxPool', mp, 'indices overlap out', RangeError);
+    const shared = new ArrayBuffer(256);
+    const w = new Int32Array(shared, 0, 12);
+    w.set(POOL_WINDOWS());
+    rejects('avgPoolBackward', [f64(1, 2, 3, 4, 2, 2, 1, 2), w, 0, f32(8), new Float32Array(shared, 16, 24)], 'gradInput over windows', RangeError);
+    const bn: unknown[] = SIGS.batchNormBackward.valid();
+    bn[11] = (bn[10] as Float32Array).subarray(20);
+    rejects('batchNormBackward', bn, 'sumGrad inside gradInput', RangeError);
+    const ln: unknown[] = SIGS.layerNorm.valid();
+    ln[8] = ln[7];
+    rejects('layerNorm', ln, 'rstd is mean', RangeError);
+    const lb: unknown[] = SIGS.layerNormBackward.valid();
+    lb[10] = lb[6];
+    rejects('layerNormBackward', lb, 'gradBias is weight', RangeError);
+    const lnb: unknown[] = SIGS.layerNormBackward.valid();
+    lnb[8] = false;
+    lnb[9] = lnb[6]; // not written: may be anything
+    fnOf('layerNormBackward')(...lnb);
+  });
+  it('maxPoolBackward: indices outside [0, inSize) throw IndexError, -1 is skipped', () => {
+    const run = (idx: Int32Array): unknown => thrown('maxPoolBackward', [2, 12, 4, f32(8), idx, f32(24)]);
+    expect(run(Int32Array.of(0, 1, -1, 11, 0, 0, 0, 0))).toBeUndefined();
+    for (const bad of [12, -2, 2147483647, -2147483648]) {
+      const e = run(Int32Array.of(0, 1, 2, 3, 4, 5, 6, bad));
+      expect(e).toBeInstanceOf(IndexError);
+      expect((e as IndexError).message).toMatch(new RegExp(`^maxPoolBackward: index ${bad} is out of bounds for dimension 1 with size 12`));
+    }
+    rejects('maxPoolBackward', [2 ** 40, 2 ** 40, 1, f32(8), i32(8), f32(24)], 'planes·inSize overflows', RangeError);
+  });
+  it('huge but empty layouts return at once', () => {
+    const quick = (name: string, args: unknown[]): void => {
+      const t0 = performance.now();
+      fnOf(name)(...args);
+      expect(performance.now() - t0, name).toBeLessThan(1000);
+    };
+    quick('maxPool', [f64(2 ** 40, 0, 3, 4, 2, 2, 1, 2), POOL_WINDOWS(), f32(0), 0, f64(0, 0, 0, 0), f32(0), true, new Int32Array(0)]);
+    quick('avgPool', [f64(0, 2 ** 40, 3, 4, 2, 2, 1, 2), POOL_WINDOWS(), 0, f32(0), 0, f64(0, 0, 0, 0), f32(0)]);
+    quick('avgPoolBackward', [f64(2 ** 40, 0, 3, 4, 2, 2, 1, 2), POOL_WINDOWS(), 0, f32(0), f32(0)]);
+    quick('maxPoolBackward', [2 ** 50, 0, 0, f32(0), new Int32Array(0), f32(0)]);
+    quick('maxPoolBackward', [0, 2 ** 50, 2 ** 50, f32(0), new Int32Array(0), f32(0)]);
+    quick('batchNormStats', [f32(0), 2 ** 40, 0, 2 ** 40, f32(0), f32(0)]);
+    quick('batchNormApply', [f32(0), 0, 2 ** 40, 2 ** 40, f32(0), f32(0), 1e-5, f32(0), f32(0), f32(0)].map((a, i) => (i === 2 ? 0 : a)));
+    quick('batchNormBackward', [f32(0), f32(0), 2 ** 40, 0, 1, f32(0), f32(0), 1e-5, f32(0), true, f32(0), f32(0), f32(0)]);
+    quick('layerNorm', [f32(0), 0, 2 ** 50, 1e-5, f32(0), f32(0), f32(0), f32(0), f32(0)].map((a, i) => (i === 2 ? 0 : a)));
+    quick('layerNormBackward', [f32(0), f32(0), 2 ** 50, 0, f32(0), f32(0), f32(0), f32(0), false, f32(0), f32(0)].map((a, i) => (i === 2 ? 0 : a)));
+  });
+});
+
 // ---- fuzz -----------------------------------------------------------------------------------------------
 
 describe('fuzz', () => {
@@ -623,7 +773,7 @@ describe('fuzz', () => {
       const kind = e === undefined ? 'ok' : e instanceof IndexError ? 'IndexError' : e instanceof TypeError ? 'TypeError' : e instanceof RangeError ? 'RangeError' : 'other';
       seen.set(kind, (seen.get(kind) ?? 0) + 1);
       if (kind === 'other') throw new Error(`${ctx}: threw ${String(e)}`);
-      if (kind === 'IndexError' && name !== 'gather' && name !== 'scatterAdd') throw new Error(`${ctx}: IndexError from ${name}`);
+      if (kind === 'IndexError' && name !== 'gather' && name !== 'scatterAdd' && name !== 'maxPoolBackward') throw new Error(`${ctx}: IndexError from ${name}`);
       if ((kind === 'TypeError' || kind === 'RangeError') && !(e as Error).message.startsWith(`${name}: `)) {
         throw new Error(`${ctx}: message '${(e as Error).message}' does not start with '${name}: '`);
       }

@@ -10,7 +10,7 @@
 // differentiable in float64 (none today), and `tol` only with a comment saying why.
 
 import {
-  Generator, Tensor, noGrad, tensor, F, autograd, nn,
+  Generator, Tensor, noGrad, tensor, F, autograd, nn, manualSeed,
   neg, abs, sign, exp, log, log1p, sqrt, rsqrt, sin, cos, tanh, sigmoid, relu, erf, leakyRelu, elu, softplus, gelu,
   clamp, add, sub, mul, div, pow, maximum, minimum, square, reciprocal, where,
   sum, mean, amax, amin, max, min, var as variance, std, logsumexp, softmax, logSoftmax,
@@ -830,6 +830,165 @@ const lossOps: OpInfo[] = [
   }),
 ];
 
+// ---------------------------------------------------------------------------------------------------
+// Pooling and normalisation. Max-pool inputs hold distinct values (gaps >= 0.1), so no finite-difference
+// step changes a window's maximum. The `.backward` entries differentiate the backward passes as functions
+// (their primitives appear in a forward graph there): gradgradcheck then checks third derivatives.
+
+/** The gradients of f at `at` (a detached copy that requires grad) for cotangent v, as a differentiable function of v. */
+function gradOf(f: (x: Tensor) => Tensor, at: Tensor, v: Tensor): Tensor {
+  const x = at.detach().requiresGrad_(true);
+  return autograd.grad(f(x), x, { gradOutputs: v, createGraph: true })[0]!;
+}
+/** A float64 constant tensor (not a leaf that requires grad). */
+const f64 = (t: Tensor): Tensor => t.detach();
+
+type PoolArgs = { k: F.Size2; o?: F.MaxPool2dOptions & F.AvgPool2dOptions };
+const poolNormOps: OpInfo[] = [
+  op<PoolArgs>({
+    name: 'maxPool2d',
+    fn: (xs, a) => F.maxPool2d(x0(xs), a.k, { ...a.o, returnIndices: false }),
+    samples: (m) => [
+      { inputs: [m.distinct([2, 2, 4, 4])], args: { k: 2 } },
+      { inputs: [m.distinct([1, 3, 5, 5])], args: { k: 3, o: { stride: 2, padding: 1 } } },
+      { desc: 'unbatched, ceilMode, rectangular', inputs: [m.distinct([2, 5, 6])], args: { k: [2, 3], o: { stride: [1, 2], ceilMode: true } } },
+      { desc: 'dilation 2, padding 1', inputs: [m.distinct([1, 2, 7, 7])], args: { k: 2, o: { dilation: 2, padding: 1 } } },
+      { desc: 'overlapping windows, transposed leaf', inputs: [m.distinct([1, 2, 4, 5], { layout: 'transposed' })], args: { k: 2, o: { stride: 1 } } },
+    ],
+  }),
+  op<{ k: number; o?: F.MaxPool1dOptions }>({
+    name: 'maxPool1d',
+    fn: (xs, a) => F.maxPool1d(x0(xs), a.k, { ...a.o, returnIndices: false }),
+    samples: (m) => [
+      { inputs: [m.distinct([2, 3, 7])], args: { k: 2 } },
+      { inputs: [m.distinct([3, 8], { layout: 'strided' })], args: { k: 3, o: { stride: 2, padding: 1, ceilMode: true } } },
+    ],
+  }),
+  op<PoolArgs>({
+    name: 'avgPool2d',
+    fn: (xs, a) => F.avgPool2d(x0(xs), a.k, a.o),
+    samples: (m) => [
+      { inputs: [m.randn([2, 2, 4, 4])], args: { k: 2 } },
+      { inputs: [m.randn([1, 2, 5, 5])], args: { k: 3, o: { stride: 2, padding: 1 } } },
+      { desc: 'countIncludePad false, ceilMode', inputs: [m.randn([1, 2, 5, 6])], args: { k: 3, o: { stride: 2, padding: 1, countIncludePad: false, ceilMode: true } } },
+      { desc: 'divisorOverride, unbatched, transposed leaf', inputs: [m.randn([2, 4, 5], { layout: 'transposed' })], args: { k: [2, 3], o: { stride: 1, divisorOverride: 4 } } },
+    ],
+  }),
+  op<{ k: number; o?: F.AvgPool1dOptions }>({
+    name: 'avgPool1d',
+    fn: (xs, a) => F.avgPool1d(x0(xs), a.k, a.o),
+    samples: (m) => [
+      { inputs: [m.randn([2, 3, 7])], args: { k: 3, o: { stride: 2, padding: 1, countIncludePad: false } } },
+      { inputs: [m.randn([3, 6], { layout: 'strided' })], args: { k: 2 } },
+    ],
+  }),
+  op<{ size: F.OutputSize2 }>({
+    name: 'adaptiveAvgPool2d',
+    fn: (xs, a) => F.adaptiveAvgPool2d(x0(xs), a.size),
+    samples: (m) => [
+      { inputs: [m.randn([2, 2, 5, 7])], args: { size: [3, 4] } },
+      { inputs: [m.randn([2, 4, 4])], args: { size: 1 } },
+      { inputs: [m.randn([1, 2, 3, 5], { layout: 'transposed' })], args: { size: [null, 2] } },
+    ],
+  }),
+  op<{ size: number }>({
+    name: 'adaptiveAvgPool1d',
+    fn: (xs, a) => F.adaptiveAvgPool1d(x0(xs), a.size),
+    samples: (m) => [{ inputs: [m.randn([2, 3, 7])], args: { size: 3 } }, { inputs: [m.randn([2, 5])], args: { size: 7 } }],
+  }),
+  op<{ size: F.OutputSize2 }>({
+    name: 'adaptiveMaxPool2d',
+    fn: (xs, a) => F.adaptiveMaxPool2d(x0(xs), a.size),
+    samples: (m) => [
+      { inputs: [m.distinct([2, 2, 5, 7])], args: { size: [3, 4] } },
+      { inputs: [m.distinct([2, 3, 3], { layout: 'transposed' })], args: { size: 2 } },
+    ],
+  }),
+  op<{ size: number }>({
+    name: 'adaptiveMaxPool1d',
+    fn: (xs, a) => F.adaptiveMaxPool1d(x0(xs), a.size),
+    samples: (m) => [{ inputs: [m.distinct([2, 3, 7])], args: { size: 3 } }],
+  }),
+  op<{ k: number; o?: F.MaxPool2dOptions }>({
+    name: 'maxPool2d.backward',
+    fn: (xs, a) => gradOf((x) => F.maxPool2d(x, a.k, { ...a.o, returnIndices: false }), x0(xs), x1(xs)),
+    samples: (m) => [
+      { desc: 'd/dv of the scatter (x const)', inputs: [m.distinct([1, 2, 4, 4], { grad: false }), m.randn([1, 2, 2, 2])], args: { k: 2 } },
+      { desc: 'overlapping windows', inputs: [m.distinct([1, 2, 5, 5], { grad: false }), m.randn([1, 2, 3, 3])], args: { k: 3, o: { stride: 2, padding: 1 } } },
+    ],
+  }),
+  op<{ k: number; o?: F.AvgPool2dOptions }>({
+    name: 'avgPool2d.backward',
+    fn: (xs, a) => gradOf((x) => F.avgPool2d(x, a.k, a.o), x0(xs), x1(xs)),
+    samples: (m) => [
+      { desc: 'd/dv of the spread (x const)', inputs: [m.randn([1, 2, 5, 5], { grad: false }), m.randn([1, 2, 3, 3])], args: { k: 3, o: { stride: 2, padding: 1 } } },
+    ],
+  }),
+  op<{ training: boolean; affine: boolean; stats?: [Tensor, Tensor] }>({
+    name: 'batchNorm',
+    fn: (xs, a) => F.batchNorm(x0(xs), a.stats?.[0] ?? null, a.stats?.[1] ?? null, {
+      training: a.training, ...(a.affine ? { weight: xs[1]!, bias: xs[2]! } : {}),
+    }),
+    samples: (m) => [
+      { desc: 'training (N, C), no affine', inputs: [m.randn([5, 3])], args: { training: true, affine: false } },
+      { desc: 'training (N, C, L) with running stats', inputs: [m.randn([2, 3, 4]), m.randn([3]), m.randn([3])], args: { training: true, affine: true, stats: [f64(m.randn([3])), f64(m.uniform([3], 0.5, 2))] } },
+      { desc: 'training (N, C, H, W), transposed', inputs: [m.randn([2, 2, 3, 3], { layout: 'transposed' }), m.randn([2]), m.randn([2])], args: { training: true, affine: true } },
+      { desc: 'eval (N, C, H, W)', inputs: [m.randn([2, 3, 2, 2]), m.randn([3]), m.randn([3])], args: { training: false, affine: true, stats: [f64(m.randn([3])), f64(m.uniform([3], 0.5, 2))] } },
+      { desc: 'eval (N, C), no affine', inputs: [m.randn([4, 3])], args: { training: false, affine: false, stats: [f64(m.randn([3])), f64(m.uniform([3], 0.5, 2))] } },
+    ],
+  }),
+  op<{ training: boolean }>({
+    name: 'batchNorm.backward',
+    // The input and weight gradients as functions of (x, weight, v): normBackward and its derivative rule.
+    fn: (xs, a) => {
+      const [x, w, v] = [x0(xs), x1(xs), xs[2]!];
+      const y = F.batchNorm(x, null, null, { training: a.training, weight: w });
+      const g = autograd.grad(y, [x, w], { gradOutputs: v, createGraph: true });
+      return [g[0]!, g[1]!];
+    },
+    samples: (m) => [
+      { desc: 'training (N, C, L)', inputs: [m.randn([3, 2, 3]), m.randn([2]), m.randn([3, 2, 3])], args: { training: true } },
+      { desc: 'training (N, C)', inputs: [m.randn([4, 3]), m.randn([3]), m.randn([4, 3])], args: { training: true } },
+    ],
+  }),
+  op<{ shape: number[]; affine: boolean }>({
+    name: 'layerNorm',
+    fn: (xs, a) => F.layerNorm(x0(xs), a.shape, a.affine ? { weight: xs[1]!, bias: xs[2]! } : {}),
+    samples: (m) => [
+      { inputs: [m.randn([3, 4])], args: { shape: [4], affine: false } },
+      { inputs: [m.randn([2, 3, 4]), m.randn([3, 4]), m.randn([3, 4])], args: { shape: [3, 4], affine: true } },
+      { desc: 'transposed, weight only via affine', inputs: [m.randn([4, 3], { layout: 'transposed' }), m.randn([3]), m.randn([3])], args: { shape: [3], affine: true } },
+      { desc: 'whole tensor', inputs: [m.randn([5])], args: { shape: [5], affine: false } },
+    ],
+  }),
+  op<undefined>({
+    name: 'layerNorm.backward',
+    fn: (xs) => {
+      const [x, w, v] = [x0(xs), x1(xs), xs[2]!];
+      const g = autograd.grad(F.layerNorm(x, [4], { weight: w }), [x, w], { gradOutputs: v, createGraph: true });
+      return [g[0]!, g[1]!];
+    },
+    samples: (m) => [{ inputs: [m.randn([3, 4]), m.randn([4]), m.randn([3, 4])], args: undefined }],
+  }),
+  op<{ groups: number; affine: boolean }>({
+    name: 'groupNorm',
+    fn: (xs, a) => F.groupNorm(x0(xs), a.groups, a.affine ? { weight: xs[1]!, bias: xs[2]! } : {}),
+    samples: (m) => [
+      { inputs: [m.randn([2, 4, 3]), m.randn([4]), m.randn([4])], args: { groups: 2, affine: true } },
+      { inputs: [m.randn([1, 3, 2, 2])], args: { groups: 3, affine: false } },
+    ],
+  }),
+  op<{ p: number }>({
+    name: 'dropout2d',
+    // Seeded inside, so every evaluation draws the same channel mask.
+    fn: (xs, a) => {
+      manualSeed(7);
+      return F.dropout2d(x0(xs), a.p);
+    },
+    samples: (m) => [{ inputs: [m.randn([3, 4, 2, 2])], args: { p: 0.4 } }, { inputs: [m.randn([2, 3, 5], { layout: 'strided' })], args: { p: 0.5 } }],
+  }),
+];
+
 /** Every entry. */
 // ---------------------------------------------------------------------------------------------------
 // Convolution. Tiny shapes (the reference kernels run every finite difference); every sample mixes the
@@ -897,7 +1056,7 @@ const convOps: OpInfo[] = [
   }),
 ];
 
-export const opInfos: OpInfo[] = [...unaryOps, ...binaryOps, ...reductionOps, ...linalgOps, ...layoutOps, ...indexingOps, ...lossOps, ...convOps];
+export const opInfos: OpInfo[] = [...unaryOps, ...binaryOps, ...reductionOps, ...linalgOps, ...layoutOps, ...indexingOps, ...lossOps, ...convOps, ...poolNormOps];
 
 /** A stable seed per entry name, so a failure reproduces with the same inputs. */
 export function seedFor(name: string): number {

@@ -6,7 +6,8 @@
 // Inputs are checked to be unchanged and elements outside an output's view to be left alone.
 //
 // Map: contract lists | copy | unary | binary | where | reduce | argReduce | softmax | gemm | gather |
-//      scatterAdd (incl. IndexError parity) | coverage (every kernel and op code was exercised).
+//      scatterAdd (incl. IndexError parity) | pooling and normalisation (./poolnorm_parity.ts) |
+//      coverage (every kernel and op code was exercised).
 // Quick start for a new kernel: add its name to `COVERED` (the compiler insists), add a `describe`
 // block that builds inputs and pre-filled outputs with tests/helpers/samples.ts, gets each backend's
 // arrays from `twin()`, calls `REF.<k>(...R)` and `NAT.<k>(...N)`, compares the outputs with
@@ -27,6 +28,7 @@ import {
   Rng, cloneArray, contiguousLayout, describeCase, garbage, numel, packTwice, randomArray, randomLayout, randomShape, seedOf,
   type Arr, type DTypeName, type Layout, type Shape, type ValueOptions,
 } from '../helpers/samples.js';
+import { POOLNORM_COVERAGE, poolNormParity } from './poolnorm_parity.js';
 
 const REF = referenceKernels;
 const NAT = loadNativeKernels(referenceKernels);
@@ -40,6 +42,9 @@ console.log(
 const COVERED: { [K in KernelName]: true } = {
   copy: true, unary: true, binary: true, where: true, reduce: true, argReduce: true, softmax: true, gemm: true, gather: true, scatterAdd: true, optimStep: true,
   conv2d: true, conv2dBackwardInput: true, conv2dBackwardWeight: true,
+  // Pooling and normalisation: blocks in ./poolnorm_parity.ts.
+  maxPool: true, avgPool: true, maxPoolBackward: true, avgPoolBackward: true, batchNormStats: true, batchNormApply: true, batchNormBackward: true,
+  layerNorm: true, layerNormBackward: true,
 };
 
 const EXACT: CloseOptions = { exact: true };
@@ -1075,6 +1080,10 @@ describe('large', () => {
   }
 });
 
+// ---- pooling and normalisation (./poolnorm_parity.ts) -------------------------------------------------------
+
+poolNormParity({ REF, NAT, twin, tally, reps });
+
 // ---- coverage --------------------------------------------------------------------------------------------
 
 describe('coverage', () => {
@@ -1093,6 +1102,7 @@ describe('coverage', () => {
     want('gather:IndexError');
     want('scatterAdd:IndexError');
     for (const k of ['conv2d', 'conv2dBackwardInput', 'conv2dBackwardWeight'] as const) want(k);
+    for (const k of POOLNORM_COVERAGE) want(k);
     expect(missing).toEqual([]);
     const total = [...cases.values()].reduce((a, b) => a + b, 0);
     console.log(`parity: ${total} cases over ${cases.size} kernel/op pairs`);

@@ -68,6 +68,21 @@ struct ConvGeometry {
   int64_t N, Cin, H, W, Cout, Ho, Wo, kh, kw, stride_h, stride_w, pad_h, pad_w, dil_h, dil_w, groups;
 };
 
+/**
+ * Pooling geometry (spec.ts POOL_GEOM): NCHW planes, output (oh, ow) reads rows h_start[oh] + i·dH (i <
+ * h_count[oh]) and columns w_start[ow] + j·dW (j < w_count[ow]), all inside the plane when the count is > 0
+ * (checked by the binding); h_div[oh]·w_div[ow] (>= 1) is the average's divisor.
+ */
+struct PoolGeom {
+  int64_t N, C, H, W, OH, OW, dH, dW;
+  const int32_t* h_start;
+  const int32_t* h_count;
+  const int32_t* h_div;
+  const int32_t* w_start;
+  const int32_t* w_count;
+  const int32_t* w_div;
+};
+
 /** One implementation of every kernel (one table per ISA). */
 struct KernelTable {
   const char* isa;
@@ -120,6 +135,38 @@ struct KernelTable {
 
   /** gw[co, ci, ki, kj] = Σ_{n, oh, ow} gy·x (spec.ts conv2dBackwardWeight): x strided as in conv2d, gw contiguous. */
   void (*conv2d_backward_weight)(const ConvGeometry& g, const float* x, const int64_t* x_strides, const float* gy, float* gw);
+  // ---- pooling and normalisation (float32; layouts in spec.ts) ----
+
+  /** Max pooling; x strided by x_strides (4, elements), out contiguous; indices may be null (not written). */
+  void (*max_pool)(const PoolGeom& g, const float* x, const int64_t* x_strides, float* out, int32_t* indices);
+
+  /** Average pooling (divisor_override != 0 replaces h_div·w_div); an empty window gives 0. */
+  void (*avg_pool)(const PoolGeom& g, int64_t divisor_override, const float* x, const int64_t* x_strides, float* out);
+
+  /** grad_input[p, indices[p, o]] += grad[p, o] over zeroed [planes, in_size]; -1 is skipped, others out of range fault. */
+  IndexFault (*max_pool_backward)(int64_t planes, int64_t in_size, int64_t out_size, const float* grad, const int32_t* indices, float* grad_input);
+
+  /** The adjoint of avg_pool: grad [N, C, OH, OW] spread over grad_input [N, C, H, W] (fully written). */
+  void (*avg_pool_backward)(const PoolGeom& g, int64_t divisor_override, const float* grad, float* grad_input);
+
+  /** Per-channel mean and biased variance of contiguous [N, C, S] (double accumulation). */
+  void (*batch_norm_stats)(const float* x, int64_t N, int64_t C, int64_t S, float* mean, float* var);
+
+  /** out = x·a[c] + b[c], a = weight/√(var + eps), b = bias − mean·a. */
+  void (*batch_norm_apply)(const float* x, int64_t N, int64_t C, int64_t S, const float* mean, const float* var, double eps,
+                           const float* weight, const float* bias, float* out);
+
+  /** Batch-norm backward (spec.ts batchNormBackward): grad_input, sum_grad[c], sum_grad_xhat[c]. */
+  void (*batch_norm_backward)(const float* grad, const float* x, int64_t N, int64_t C, int64_t S, const float* mean, const float* var,
+                              double eps, const float* weight, bool training, float* grad_input, float* sum_grad, float* sum_grad_xhat);
+
+  /** Layer norm of the R rows of [R, L]: out, mean[R], rstd[R]. */
+  void (*layer_norm)(const float* x, int64_t R, int64_t L, double eps, const float* weight, const float* bias, float* out, float* mean,
+                     float* rstd);
+
+  /** Layer-norm backward: grad_input; grad_weight/grad_bias (column sums) unless null. */
+  void (*layer_norm_backward)(const float* grad, const float* x, int64_t R, int64_t L, const float* mean, const float* rstd,
+                              const float* weight, float* grad_input, float* grad_weight, float* grad_bias);
 };
 
 /** The active table (chosen at load from CPU features, NODEGRAD_ISA, or set_isa). */

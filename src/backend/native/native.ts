@@ -45,6 +45,15 @@ export interface Addon {
     bias: AnyTypedArray | null, bOffset: number, out: AnyTypedArray): void;
   conv2dBackwardInput(geometry: Float64Array, gy: AnyTypedArray, gyOffset: number, w: AnyTypedArray, wOffset: number, gx: AnyTypedArray): void;
   conv2dBackwardWeight(geometry: Float64Array, x: AnyTypedArray, xOffset: number, xStrides: Float64Array, gy: AnyTypedArray, gyOffset: number, gw: AnyTypedArray): void;
+  maxPool(geom: Float64Array, windows: Int32Array, x: AnyTypedArray, xOffset: number, xStrides: Float64Array, out: AnyTypedArray, withIndices: boolean, indices: Int32Array): void;
+  avgPool(geom: Float64Array, windows: Int32Array, divisorOverride: number, x: AnyTypedArray, xOffset: number, xStrides: Float64Array, out: AnyTypedArray): void;
+  maxPoolBackward(...args: Parameters<Kernels['maxPoolBackward']>): void;
+  avgPoolBackward(geom: Float64Array, windows: Int32Array, divisorOverride: number, grad: AnyTypedArray, gradInput: AnyTypedArray): void;
+  batchNormStats(...args: Parameters<Kernels['batchNormStats']>): void;
+  batchNormApply(...args: Parameters<Kernels['batchNormApply']>): void;
+  batchNormBackward(...args: Parameters<Kernels['batchNormBackward']>): void;
+  layerNorm(...args: Parameters<Kernels['layerNorm']>): void;
+  layerNormBackward(...args: Parameters<Kernels['layerNormBackward']>): void;
 }
 
 /**
@@ -117,6 +126,15 @@ export function loadNativeKernels(reference: Kernels): Kernels & { info(): Nativ
     conv2d: (g, x, xo, xs, w, wo, b, bo, out) => addon.conv2d(geometry(g), x, xo, meta(1, xs), w, wo, b, bo, out),
     conv2dBackwardInput: (g, gy, gyo, w, wo, gx) => addon.conv2dBackwardInput(geometry(g), gy, gyo, w, wo, gx),
     conv2dBackwardWeight: (g, x, xo, xs, gy, gyo, gw) => addon.conv2dBackwardWeight(geometry(g), x, xo, meta(1, xs), gy, gyo, gw),
+    maxPool: (geom, win, x, xo, xs, out, wi, idx) => addon.maxPool(meta(0, geom), win, x, xo, meta(1, xs), out, wi, idx),
+    avgPool: (geom, win, d, x, xo, xs, out) => addon.avgPool(meta(0, geom), win, d, x, xo, meta(1, xs), out),
+    maxPoolBackward: (...args) => addon.maxPoolBackward(...args),
+    avgPoolBackward: (geom, win, d, g, gi) => addon.avgPoolBackward(meta(0, geom), win, d, g, gi),
+    batchNormStats: (...args) => addon.batchNormStats(...args),
+    batchNormApply: (...args) => addon.batchNormApply(...args),
+    batchNormBackward: (...args) => addon.batchNormBackward(...args),
+    layerNorm: (...args) => addon.layerNorm(...args),
+    layerNormBackward: (...args) => addon.layerNormBackward(...args),
     rnnForward: 'reference',
     rnnBackward: 'reference',
   };
