@@ -17,6 +17,10 @@ NG_BEGIN_ISA
 
 void sgemm(int64_t batch, bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float alpha, const float* A, int64_t stride_a,
            int64_t lda, const float* B, int64_t stride_b, int64_t ldb, float beta, float* C, int64_t stride_c, int64_t ldc);
+int64_t sgemm_packed_b_size(int64_t K, int64_t N);
+void sgemm_pack_b(bool trans_b, int64_t K, int64_t N, const float* B, int64_t ldb, float* dst);
+void sgemm_packed_b(int64_t M, int64_t N, int64_t K, float alpha, const float* A, int64_t lda, const float* Bp, float beta, float* C,
+                    int64_t ldc);
 
 namespace {
 
@@ -24,6 +28,7 @@ constexpr int kL = Vec::kLanes;
 // Scratch slots (calling thread). sgemm uses slots 0-3.
 constexpr int kSlotBias = 4;    // summed biases
 constexpr int kSlotHidden = 5;  // GRU: the hidden part of the gates of one step
+constexpr int kSlotPacked = 6;  // W_hh packed once for the per-step products
 
 /** Rows per pointwise task: about 4k elements of work, so a fork/join is worth it. */
 inline int64_t row_grain(int64_t width) { return max_of<int64_t>(1, 4096 / max_of<int64_t>(width, 1)); }
@@ -157,7 +162,9 @@ void rnn_forward(int mode, const RnnGeometry& g, const float* x, const float* w_
   if (T > 0 && B > 0 && H > 0) {
     float* bias = static_cast<float*>(scratch(kSlotBias, static_cast<size_t>(GH) * sizeof(float)));
     float* hidden = gru ? static_cast<float*>(scratch(kSlotHidden, static_cast<size_t>(B * GH) * sizeof(float))) : nullptr;
-    if (!bias || (gru && !hidden)) return;  // out of memory: nothing sensible to do in a kernel
+    float* packed = static_cast<float*>(scratch(kSlotPacked, static_cast<size_t>(sgemm_packed_b_size(H, GH)) * sizeof(float)));
+    if (!bias || !packed || (gru && !hidden)) return;  // out of memory: nothing sensible to do in a kernel
+    sgemm_pack_b(true, H, GH, w_hh, H, packed);  // W_hhᵀ: K = H, N = G·H
     for (int64_t k = 0; k < GH; ++k) {
       const bool hh_inside = gru && k >= 2 * H;  // gru's b_hh_n goes inside r ⊙ (...)
       bias[k] = (b_ih ? b_ih[k] : 0.0f) + (b_hh && !hh_inside ? b_hh[k] : 0.0f);
@@ -171,9 +178,9 @@ void rnn_forward(int mode, const RnnGeometry& g, const float* x, const float* w_
       s.q = g.reverse ? s.t : s.t + 1;
       const float* hprev = L.hs + s.p * B * H;
       if (gru) {
-        sgemm(1, false, true, B, GH, H, 1.0f, hprev, 0, H, w_hh, 0, H, 0.0f, hidden, 0, GH);
+        sgemm_packed_b(B, GH, H, 1.0f, hprev, H, packed, 0.0f, hidden, GH);
       } else {
-        sgemm(1, false, true, B, GH, H, 1.0f, hprev, 0, H, w_hh, 0, H, 1.0f, L.gates + s.t * B * L.gw * H, 0, L.gw * H);
+        sgemm_packed_b(B, GH, H, 1.0f, hprev, H, packed, 1.0f, L.gates + s.t * B * L.gw * H, L.gw * H);
       }
       auto rows = [&](int, int, int64_t lo, int64_t hi) { fwd_rows(s, lo, hi); };
       parallel(B, row_grain(G * H), rows);
@@ -304,6 +311,12 @@ void rnn_backward(int mode, const RnnGeometry& g, const float* x, const float* w
       else memset(dc, 0, state_bytes);
     }
   }
+  float* packed = nullptr;
+  if (T > 0 && B > 0 && H > 0) {
+    packed = static_cast<float*>(scratch(kSlotPacked, static_cast<size_t>(sgemm_packed_b_size(GH, H)) * sizeof(float)));
+    if (!packed) return;  // out of memory: nothing sensible to do in a kernel
+    sgemm_pack_b(false, GH, H, w_hh, H, packed);  // W_hh: K = G·H, N = H
+  }
   BwdStep s = {mode, &g, &L, lengths, gy, dgx, dgh, dh0, dh1, dc, 0, 0, 0};
   for (int64_t step = T - 1; step >= 0 && B > 0 && H > 0; --step) {
     s.t = g.reverse ? T - 1 - step : step;
@@ -312,7 +325,7 @@ void rnn_backward(int mode, const RnnGeometry& g, const float* x, const float* w
     auto rows = [&](int, int, int64_t lo, int64_t hi) { bwd_rows(s, lo, hi); };
     parallel(B, row_grain(G * H), rows);
     // dh_prev = direct part (+ the carried gradient of inactive rows, whose dG rows are 0) + dG_h·W_hh.
-    sgemm(1, false, false, B, H, GH, 1.0f, dgh + s.t * B * GH, 0, GH, w_hh, 0, H, 1.0f, s.dh_next, 0, H);
+    sgemm_packed_b(B, H, GH, 1.0f, dgh + s.t * B * GH, GH, packed, 1.0f, s.dh_next, H);
     float* tmp = const_cast<float*>(s.dh);
     s.dh = s.dh_next;
     s.dh_next = tmp;
