@@ -283,7 +283,11 @@ export interface RnnOptions {
   training?: boolean;
   /** Two directions per layer (default false). */
   bidirectional?: boolean;
-  /** Valid steps of each batch row (PyTorch's packed sequences, any order): later outputs are 0, hN is each row's last state. */
+  /**
+   * Valid steps of each batch row (PyTorch's packed sequences, any order): later outputs are 0, hN is each
+   * row's last state (the reverse direction starts at each row's own last step). A length of 0 is allowed
+   * (PyTorch refuses it): that row's outputs are 0 and its final state is its initial state.
+   */
   lengths?: RnnLengths;
 }
 

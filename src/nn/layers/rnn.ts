@@ -36,7 +36,11 @@ export interface RNNOptions extends RnnModuleOptions {
 }
 /** Per-call options of the modules' forward. */
 export interface RnnForwardOptions {
-  /** Valid steps of each batch row (PyTorch's pack_padded_sequence, enforce_sorted=false): later outputs are 0, hN is each row's last state. */
+  /**
+   * Valid steps of each batch row (PyTorch's pack_padded_sequence with enforce_sorted=false, then
+   * pad_packed_sequence with total_length = T): later outputs are 0, hN (and cN) is each row's state after
+   * its last step. Lengths are in [0, T]; 0 (which PyTorch refuses) leaves the row at its initial state.
+   */
   lengths?: RnnLengths;
 }
 /** Options of the cells. */
