@@ -37,7 +37,7 @@ function checkRootGrad(op: string, out: Tensor, g: Tensor | null | undefined, i:
   return g;
 }
 
-function frozenContext<K extends PrimitiveName>(node: GradNode, grad: Tensor, needs: boolean[]): RuleContext<K> {
+function frozenContext<K extends PrimitiveName>(node: GradNode, grad: Tensor, needs: boolean[], retained: boolean): RuleContext<K> {
   const freed = (): never => {
     throw new AutogradError('backward', `trying to backward through the graph a second time (or to read saved tensors of '${node.op}' after they were freed); pass { retainGraph: true } to the first backward`);
   };
@@ -62,6 +62,7 @@ function frozenContext<K extends PrimitiveName>(node: GradNode, grad: Tensor, ne
     },
     inputShape: (i) => node.inputShapes[i]!,
     inputDtype: (i) => node.inputDtypes[i]!,
+    retained,
   };
 }
 
@@ -172,7 +173,7 @@ export function sweep(op: string, roots: readonly Tensor[], grads: readonly (Ten
       const needs = node.next.map((e) => e !== null && (leads === null || (e instanceof Tensor ? captureLeaf.has(e) : leads.get(e) === true)));
       if (needs.some(Boolean)) {
         const rule = derivatives[node.op as PrimitiveName] as Rule<PrimitiveName>;
-        const thunks = rule(frozenContext(node, g, needs));
+        const thunks = rule(frozenContext(node, g, needs, retainGraph));
         node.next.forEach((edge, i) => {
           if (!needs[i] || edge === null) return;
           const thunk = thunks[i];

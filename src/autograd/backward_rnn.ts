@@ -8,12 +8,13 @@ import type { RnnLayerAttrs } from '../primitives.js';
 import type { Tensor } from '../tensor.js';
 import { zeros } from '../ops/creation.js';
 import { clone } from '../ops/layout.js';
-import { rnnLayerBackward, rnnLayerComposite } from '../ops/rnn.js';
+import { recycleWorkspaces, rnnLayerBackward, rnnLayerComposite } from '../ops/rnn.js';
 
 interface Saved {
   grad: Tensor;
   attrs: RnnLayerAttrs;
   needs: readonly boolean[];
+  retained: boolean;
   input(i: number): Tensor;
 }
 type Thunk = (() => Tensor) | null;
@@ -41,7 +42,12 @@ export function rnnLayerRule(c: Saved): Thunk[] {
   const n = c.needs.length;
   const inputs = (): Tensor[] => Array.from({ length: n }, (_, i) => c.input(i));
   if (!isGradEnabled()) {
-    const fused = once(() => rnnLayerBackward(c.grad, inputs(), c.attrs, c.needs));
+    const fused = once(() => {
+      const grads = rnnLayerBackward(c.grad, inputs(), c.attrs, c.needs);
+      // The graph is freed after this rule unless retained: the workspaces can serve the next forward.
+      if (!c.retained) recycleWorkspaces(c.attrs);
+      return grads;
+    });
     return c.needs.map((_, i) => () => fused()[i]!);
   }
   const composite = once(() => {

@@ -30,6 +30,8 @@ export interface RuleContext<K extends PrimitiveName> {
   result(): Tensor;
   inputShape(i: number): Shape;
   inputDtype(i: number): DType;
+  /** The node's saved tensors stay after this rule (retainGraph): a rule may recycle its scratch only when false. */
+  retained: boolean;
 }
 export type Thunk = (() => Tensor) | null;
 export type Rule<K extends PrimitiveName> = (ctx: RuleContext<K>) => readonly Thunk[];

@@ -53,6 +53,26 @@ function scratchArray(purpose: string, dtype: 'float32' | 'float64', n: number):
 }
 const floatType = (t: Tensor): 'float32' | 'float64' => (t.dtype === 'float64' ? 'float64' : 'float32');
 
+/**
+ * Workspaces handed back by a backward that freed its graph, by dtype and size (at most a few each): a
+ * training loop's next forward takes them instead of faulting in fresh pages.
+ */
+const workspacePool = new Map<string, Tensor[]>();
+const POOL_PER_SIZE = 4;
+function takeWorkspace(dtype: 'float32' | 'float64', n: number): Tensor {
+  const free = workspacePool.get(`${dtype}:${n}`);
+  return free?.pop() ?? empty([n], dtype);
+}
+/** @internal Returns a node's workspaces to the pool (its backward ran and the graph is not retained). */
+export function recycleWorkspaces(a: RnnLayerAttrs): void {
+  for (const ws of a.workspaces) {
+    const key = `${floatType(ws)}:${ws.numel()}`;
+    const free = workspacePool.get(key) ?? [];
+    if (free.length < POOL_PER_SIZE && !free.includes(ws)) free.push(ws);
+    workspacePool.set(key, free);
+  }
+}
+
 /** Sizes of the flat result of rnnLayer: output, then hN, then (lstm) cN. */
 function resultSizes(a: RnnLayerAttrs): { y: number; h: number; total: number } {
   const y = a.T * a.B * a.directions * a.H;
@@ -120,7 +140,7 @@ export function rnnLayer(
   const wsSize = rnnWorkspaceSize(mode, T, B, H);
   weights.forEach((w, d) => {
     // NOTE: only a recorded node keeps its workspace (for the backward); otherwise the scratch is reused.
-    const ws = recording ? empty([wsSize], x.dtype) : null;
+    const ws = recording ? takeWorkspace(floatType(x), wsSize) : null;
     if (ws !== null) workspaces.push(ws);
     const wsData = ws === null ? scratchArray('ws', floatType(x), wsSize) : (ws.storage.data as FloatArray);
     const wi = dense(w.wIh);
