@@ -18,6 +18,7 @@ import { measureW4 } from '../bench/w4_mlp.js';
 import { measureW2 } from '../bench/w2_conv.js';
 import { STEP_FLOPS, measureW5, profileW5 } from '../bench/w5_lenet.js';
 import { kernelsFor } from '../src/backend/backend.js';
+import { measureW3 } from '../bench/w3_rnn.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const tiny = { minReps: 3, maxReps: 3, targetMs: 1, sampleMs: 0.1 };
@@ -119,6 +120,24 @@ describe('bench helpers', () => {
     expect(rows[1]!.speedupFwdBwd).toBeGreaterThan(0);
   });
 
+  it('W3 measures an LSTM and a GRU forward and forward+backward at each thread count, with the speedup', () => {
+    for (const cell of ['lstm', 'gru'] as const) {
+      const rows = measureW3({ cell, seq: 3, batch: 2, input: 3, hidden: 4 }, [1, 2], tiny, 1);
+      expect(rows.map((r) => r.threads)).toEqual([1, 2]);
+      for (const r of rows) {
+        for (const side of [r.fwd, r.fwdBwd]) {
+          expect(side.samples).toHaveLength(3);
+          expectTiming(side.ms);
+          expect(side.gflops).toBeGreaterThan(0);
+        }
+        expect(r.flopsForward).toBe(2 * 3 * 2 * (3 + 4) * (cell === 'lstm' ? 4 : 3) * 4);
+        expect(r.peakFractionFwdBwd).toBeNull();
+      }
+      expect(rows[0]!.speedupFwdBwd).toBeNull();
+      expect(rows[1]!.speedupFwdBwd).toBeGreaterThan(0);
+    }
+  });
+
   it('the OpenBLAS harness runs a transposed shape, or says why it cannot', () => {
     const h = buildOpenblas();
     if (h.status === 'missing') {
@@ -141,7 +160,7 @@ describe('bench/run.ts --smoke --json', () => {
       const r = spawnSync(join(root, 'node_modules', '.bin', 'tsx'), ['bench/run.ts', '--smoke', '--threads', '2', '--json', out], { cwd: root, encoding: 'utf8', timeout: 60_000 });
       expect(r.stderr).not.toMatch(/Error/);
       expect(r.status).toBe(0);
-      for (const title of ['W0 peak', 'W1 SGEMM', 'W4 MLP', 'OpenBLAS', 'before:', 'Elementwise', 'W5 LeNet-5']) expect(r.stdout).toContain(title);
+      for (const title of ['W0 peak', 'W1 SGEMM', 'W4 MLP', 'OpenBLAS', 'before:', 'Elementwise', 'W3 recurrent layers', 'W5 LeNet-5']) expect(r.stdout).toContain(title);
 
       const j = JSON.parse(readFileSync(out, 'utf8')) as {
         schema: string;
@@ -152,8 +171,10 @@ describe('bench/run.ts --smoke --json', () => {
           w4: { runs: { threads: number; isolated: boolean; ms: Timing; peakRssMiB: number }[]; before: unknown; speedup: unknown[] };
           elementwise: { op: string; config: string; ms: number }[];
           w5: { runs: { threads: number; isolated: boolean; ms: Timing; peakRssMiB: number }[]; fractionOfPeak: (number | null)[] };
+          w3: { rows: { cell: string; threads: number; fwdBwd: { ms: Timing } }[] };
         };
       };
+      expect(j.results.w3.rows.map((x) => `${x.cell}@${x.threads}`)).toEqual(['lstm@1', 'lstm@2', 'gru@1', 'gru@2']);
       expect(j.schema).toBe('nodegrad-bench/1');
       expect(j.threads).toEqual([1, 2]);
       const { w0, w1, w4 } = j.results;

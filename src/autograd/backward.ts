@@ -13,6 +13,7 @@ import { add } from '../ops/elementwise.js';
 import { clone, detach } from '../ops/layout.js';
 import { derivatives, type Rule, type RuleContext } from './derivatives.js';
 import { checkAccumulated, checkRootGradient, checkRuleGradient } from './anomaly.js';
+import { installRnnSweep } from './backward_rnn.js';
 
 export interface SweepOptions {
   retainGraph: boolean;
@@ -36,7 +37,7 @@ function checkRootGrad(op: string, out: Tensor, g: Tensor | null | undefined, i:
   return g;
 }
 
-function frozenContext<K extends PrimitiveName>(node: GradNode, grad: Tensor, needs: boolean[]): RuleContext<K> {
+function frozenContext<K extends PrimitiveName>(node: GradNode, grad: Tensor, needs: boolean[], retained: boolean): RuleContext<K> {
   const freed = (): never => {
     throw new AutogradError('backward', `trying to backward through the graph a second time (or to read saved tensors of '${node.op}' after they were freed); pass { retainGraph: true } to the first backward`);
   };
@@ -61,6 +62,7 @@ function frozenContext<K extends PrimitiveName>(node: GradNode, grad: Tensor, ne
     },
     inputShape: (i) => node.inputShapes[i]!,
     inputDtype: (i) => node.inputDtypes[i]!,
+    retained,
   };
 }
 
@@ -171,7 +173,7 @@ export function sweep(op: string, roots: readonly Tensor[], grads: readonly (Ten
       const needs = node.next.map((e) => e !== null && (leads === null || (e instanceof Tensor ? captureLeaf.has(e) : leads.get(e) === true)));
       if (needs.some(Boolean)) {
         const rule = derivatives[node.op as PrimitiveName] as Rule<PrimitiveName>;
-        const thunks = rule(frozenContext(node, g, needs));
+        const thunks = rule(frozenContext(node, g, needs, retainGraph));
         node.next.forEach((edge, i) => {
           if (!needs[i] || edge === null) return;
           const thunk = thunks[i];
@@ -201,3 +203,5 @@ function free(node: GradNode): void {
   node.inputs = null;
   node.result = null;
 }
+
+installRnnSweep(sweep);

@@ -20,3 +20,5 @@ export {
 } from '../ops/pool.js';
 export { batchNorm, layerNorm, groupNorm, type BatchNormOptions, type LayerNormOptions, type GroupNormOptions } from '../ops/norm.js';
 export { dropout2d } from './layers/dropout.js';
+export { lstm, gru, rnn } from './layers/rnn.js';
+export type { RnnOptions, RnnLengths } from '../ops/rnn.js';

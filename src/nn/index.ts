@@ -23,3 +23,7 @@ export {
   BatchNormBase, BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm,
   type BatchNormModuleOptions, type LayerNormModuleOptions, type GroupNormModuleOptions,
 } from './layers/norm.js';
+export {
+  RNN, LSTM, GRU, RNNCell, LSTMCell, GRUCell, RNNBase,
+  type RnnModuleOptions, type RNNOptions, type RnnForwardOptions, type RnnCellOptions,
+} from './layers/rnn.js';
