@@ -23,3 +23,4 @@ export {
   BatchNormBase, BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm,
   type BatchNormModuleOptions, type LayerNormModuleOptions, type GroupNormModuleOptions,
 } from './layers/norm.js';
+export { Embedding, type EmbeddingModuleOptions, type FromPretrainedOptions } from './layers/embedding.js';
