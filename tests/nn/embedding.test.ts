@@ -145,7 +145,7 @@ describe('nn.Embedding', () => {
       const xs = x.toTypedArray();
       const gs = g.toTypedArray();
       const row7 = new Float64Array(64);
-      for (let p = 0; p < xs.length; p++) if (xs[p] === 7) for (let j = 0; j < 64; j++) row7[j] += gs[p * 64 + j]!;
+      for (let p = 0; p < xs.length; p++) if (xs[p] === 7) for (let j = 0; j < 64; j++) row7[j] = row7[j]! + gs[p * 64 + j]!;
       const got = m.weight.grad!.index(7).toTypedArray();
       for (let j = 0; j < 64; j++) expect(got[j]).toBeCloseTo(row7[j]!, 4);
     }
