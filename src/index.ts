@@ -48,3 +48,4 @@ export * as train from './train/index.js';
 export * as io from './io/index.js';
 export * as explore from './explore/index.js';
 export * as plot from './plot/index.js';
+export * as text from './text/index.js';

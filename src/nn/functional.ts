@@ -20,4 +20,4 @@ export {
 } from '../ops/pool.js';
 export { batchNorm, layerNorm, groupNorm, type BatchNormOptions, type LayerNormOptions, type GroupNormOptions } from '../ops/norm.js';
 export { dropout2d } from './layers/dropout.js';
-export { embedding, type EmbeddingOptions } from '../ops/embedding.js';
+export { embedding, oneHot, type EmbeddingOptions } from '../ops/embedding.js';

@@ -1,7 +1,7 @@
-// F.embedding (PyTorch's torch.nn.functional.embedding): rows of a [numEmbeddings, embeddingDim] weight
-// picked by an int32 index tensor of any shape. A composite over indexSelect (the gather kernel forward,
-// scatterAdd backward), so it needs no derivative entry and is differentiable twice. paddingIdx,
-// maxNorm and scaleGradByFreq follow PyTorch 1.13; no kernels or layers live here.
+// F.embedding (PyTorch's torch.nn.functional.embedding) and F.oneHot. Embedding: rows of a
+// [numEmbeddings, embeddingDim] weight picked by an int32 index tensor of any shape; a composite over
+// indexSelect (the gather kernel forward, scatterAdd backward), so it needs no derivative entry and is
+// differentiable twice. paddingIdx, maxNorm and scaleGradByFreq follow PyTorch 1.13. No kernels or layers here.
 
 import { ArgumentError, DTypeError, IndexError, NotImplementedError, ShapeError, checkOptions } from '../core/errors.js';
 import { noGrad } from '../engine.js';
@@ -113,4 +113,34 @@ export function embedding(input: Tensor, weight: Tensor, options?: EmbeddingOpti
     if (hits > 0) out = where(Tensor.fromData(mask, [idx.length, 1], 'bool'), detach(out), out);
   }
   return reshape(out, [...input.shape, D]);
+}
+
+/**
+ * PyTorch's F.one_hot: an int32 tensor of shape [...input.shape, numClasses] with a 1 at each input index
+ * (PyTorch returns int64; int32 is this library's index type). numClasses −1 (default): max(input) + 1.
+ * Not differentiable (an integer result); cast it to float to feed a layer.
+ *
+ * @example
+ * F.oneHot(tensor([0, 2], { dtype: 'int32' }), 3).tolist(); // [[1, 0, 0], [0, 0, 1]]
+ */
+export function oneHot(input: Tensor, numClasses = -1): Tensor<'int32'> {
+  const op = 'oneHot';
+  assertTensor(op, 'input', input);
+  if (input.dtype !== 'int32') throw new DTypeError(op, 'input', `must be an int32 tensor of class indices, got ${input.dtype}`, { input: input.shape });
+  checkInt(op, 'numClasses', numClasses, -1);
+  const idx = contiguousData(input) as Int32Array;
+  let C = numClasses;
+  if (C === -1) {
+    if (idx.length === 0) throw new ArgumentError(op, 'numClasses', 'cannot be inferred from an empty input; pass it explicitly');
+    C = 0;
+    for (const v of idx) C = Math.max(C, v + 1);
+  }
+  const out = Tensor.zeros([...input.shape, C], 'int32');
+  const data = out.storage.data;
+  for (let i = 0; i < idx.length; i++) {
+    const v = idx[i]!;
+    if (v < 0 || v >= C) throw new IndexError(op, 'input', `class ${v} is out of range for numClasses ${C} (at flat position ${i})`, { input: input.shape });
+    data[i * C + v] = 1;
+  }
+  return out;
 }
