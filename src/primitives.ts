@@ -3,6 +3,7 @@
 // interface, so a primitive without a derivative does not compile). Composite ops are not listed here.
 
 import type { DType } from './core/dtype.js';
+import type { RnnMode } from './kernels/spec.js';
 import type { Tensor } from './tensor.js';
 
 type None = Record<string, never>;
@@ -134,6 +135,27 @@ export interface PrimitiveAttrs {
   layerNorm: LayerNormAttrs;
   /** inputs: [v, x]. */
   normBackward: NormBackwardAttrs;
+  // Recurrent layers.
+  /** inputs: [x, h0, c0 (lstm only), then per direction wIh, wHh (, bIh, bHh)]; see RnnLayerAttrs. */
+  rnnLayer: RnnLayerAttrs;
 }
 
 export type PrimitiveName = keyof PrimitiveAttrs;
+
+/**
+ * One recorded recurrent layer (ops/rnn.ts): every direction over the whole sequence. x is time-major
+ * [T, B, I]; h0 (and c0) [D, B, H]. The result is one flat tensor holding the output ([T, B, D·H], or
+ * [B, T, D·H] when batchFirst), then hN [D, B, H], then (lstm) cN [D, B, H]; ops/rnn.ts hands out views.
+ */
+export interface RnnLayerAttrs {
+  mode: RnnMode;
+  /** 1, or 2 (bidirectional; the reverse direction's weights follow the forward ones). */
+  directions: number;
+  hasBias: boolean;
+  T: number; B: number; I: number; H: number;
+  batchFirst: boolean;
+  /** Each batch row's length (B entries in [0, T]), or null: all T. */
+  lengths: Int32Array | null;
+  /** What each direction's forward left for its backward (spec.ts rnnWorkspaceSize). */
+  workspaces: readonly Tensor[];
+}

@@ -13,6 +13,7 @@ import { add } from '../ops/elementwise.js';
 import { clone, detach } from '../ops/layout.js';
 import { derivatives, type Rule, type RuleContext } from './derivatives.js';
 import { checkAccumulated, checkRootGradient, checkRuleGradient } from './anomaly.js';
+import { installRnnSweep } from './backward_rnn.js';
 
 export interface SweepOptions {
   retainGraph: boolean;
@@ -201,3 +202,5 @@ function free(node: GradNode): void {
   node.inputs = null;
   node.result = null;
 }
+
+installRnnSweep(sweep);

@@ -16,6 +16,7 @@ import { zerosLike, zeros } from '../ops/creation.js';
 import { conv2dBackwardInput, conv2dBackwardWeight, conv2dPrimitive } from '../ops/conv.js';
 import { applyAvgPool, avgPoolBackward, maxPoolBackward, maxPoolGather } from '../ops/pool.js';
 import { batchNormRule, layerNormRule, normBackwardRule } from './backward_norm.js';
+import { rnnLayerRule } from './backward_rnn.js';
 
 export interface RuleContext<K extends PrimitiveName> {
   /** Gradient of the output. */
@@ -204,6 +205,7 @@ export const derivatives: { [K in PrimitiveName]: Rule<K> } = {
   batchNorm: (c) => batchNormRule(c),
   layerNorm: (c) => layerNormRule(c),
   normBackward: (c) => normBackwardRule(c),
+  rnnLayer: (c) => rnnLayerRule(c),
 };
 
 /** The [H, W] of an NCHW (or OIHW) shape. */

@@ -282,6 +282,45 @@ export interface Kernels {
     grad: FloatArray, x: FloatArray, R: number, L: number, mean: FloatArray, rstd: FloatArray, weight: FloatArray,
     gradInput: FloatArray, withParamGrads: boolean, gradWeight: FloatArray, gradBias: FloatArray,
   ): void;
+
+  /**
+   * One recurrent layer in one direction over a whole sequence (PyTorch's RNN/LSTM/GRU equations, see
+   * RNN_MODES), on time-major data. x is dense [T, B, I] from xOffset; wIh [G·H, I], wHh [G·H, H], bIh, bHh
+   * [G·H] (null: zeros), h0 [B, H] and c0 [B, H] (lstm only, else null) are dense from their offsets. For
+   * each processing step (t = 0 … T−1, or T−1 … 0 when g.reverse) and batch row b that is active
+   * (lengths null, or t < lengths[b]):
+   *   gates = wIh·x[t, b] + bIh + wHh·h + bHh   (GRU: the n block is wIh_n·x + bIh_n + r ⊙ (wHh_n·h + bHh_n))
+   *   then the cell update of the mode gives the new state h (and c), and y[t, b] = h.
+   * An inactive row keeps its state (h, c carried unchanged) and gets y[t, b] = 0, so a reverse pass of a
+   * sequence of length L starts from h0 at t = L − 1 and the final state is the one after each sequence's
+   * own last step: PyTorch's packed sequences. y[t, b, j] is written at yOffset + t·g.yStrideT +
+   * b·g.yStrideB + j (no other element of y is touched); hN, cN [B, H] (final state; cN lstm only) dense
+   * from their offsets. ws (rnnWorkspaceSize elements from wsOffset) receives what rnnBackward needs, in
+   * the layout of rnnWorkspaceSize (gates of inactive rows unspecified). lengths: B entries in [0, T].
+   */
+  rnnForward(
+    mode: RnnMode, g: RnnGeometry, x: FloatArray, xOffset: number, wIh: FloatArray, wIhOffset: number, wHh: FloatArray, wHhOffset: number,
+    bIh: FloatArray | null, bIhOffset: number, bHh: FloatArray | null, bHhOffset: number, h0: FloatArray, h0Offset: number,
+    c0: FloatArray | null, c0Offset: number, lengths: Int32Array | null,
+    y: FloatArray, yOffset: number, hN: FloatArray, hNOffset: number, cN: FloatArray | null, cNOffset: number, ws: FloatArray, wsOffset: number,
+  ): void;
+
+  /**
+   * Backpropagation through time of rnnForward (same mode, geometry, x, weights and lengths; ws as the
+   * forward left it). Upstream gradients: gy at gyOffset + t·g.yStrideT + b·g.yStrideB + j (entries of
+   * inactive rows are ignored: y is a constant 0 there), ghN and gcN [B, H] dense from their offsets (null:
+   * zero; gcN lstm only). Writes, from index 0, every output that is not null: gx [T, B, I], gh0 [B, H],
+   * gc0 [B, H] (lstm), gwIh [G·H, I], gwHh [G·H, H], gbIh and gbHh [G·H]. Inactive rows pass the state's
+   * gradient through unchanged and give x a zero gradient. work: rnnBackwardWorkSize elements of scratch
+   * (contents unspecified before and after).
+   */
+  rnnBackward(
+    mode: RnnMode, g: RnnGeometry, x: FloatArray, xOffset: number, wIh: FloatArray, wIhOffset: number, wHh: FloatArray, wHhOffset: number,
+    lengths: Int32Array | null, ws: FloatArray, wsOffset: number, gy: FloatArray, gyOffset: number,
+    ghN: FloatArray | null, ghNOffset: number, gcN: FloatArray | null, gcNOffset: number,
+    gx: FloatArray | null, gh0: FloatArray | null, gc0: FloatArray | null, gwIh: FloatArray | null, gwHh: FloatArray | null,
+    gbIh: FloatArray | null, gbHh: FloatArray | null, work: FloatArray,
+  ): void;
 }
 
 /**
@@ -312,4 +351,57 @@ export type KernelArgs<K extends KernelName> = Parameters<Kernels[K]>;
 /** Every kernel name, in a fixed order; the native addon's own list must match (see tests/ops/parity). */
 export const KERNEL_NAMES: readonly KernelName[] = ['copy', 'unary', 'binary', 'where', 'reduce', 'argReduce', 'softmax', 'gemm', 'gather', 'scatterAdd', 'optimStep',
   'conv2d', 'conv2dBackwardInput', 'conv2dBackwardWeight',
-  'maxPool', 'avgPool', 'maxPoolBackward', 'avgPoolBackward', 'batchNormStats', 'batchNormApply', 'batchNormBackward', 'layerNorm', 'layerNormBackward'];
+  'maxPool', 'avgPool', 'maxPoolBackward', 'avgPoolBackward', 'batchNormStats', 'batchNormApply', 'batchNormBackward', 'layerNorm', 'layerNormBackward',
+  'rnnForward', 'rnnBackward',
+];
+
+// ---- recurrent layers (rnnForward / rnnBackward) -----------------------------------------------------
+
+/**
+ * Cell kinds of rnnForward/rnnBackward with PyTorch's equations and gate order (pre = the gate's input
+ * and hidden products plus both biases):
+ * - rnnTanh / rnnRelu: h = tanh(pre) / relu(pre)                                            (1 gate)
+ * - lstm: i, f, g, o = σ, σ, tanh, σ of their pre; c = f ⊙ c_prev + i ⊙ g; h = o ⊙ tanh(c)      (4 gates)
+ * - gru:  r, z = σ(pre_r), σ(pre_z); n = tanh(x-part_n + r ⊙ (hidden-part_n)); h = (1 − z) ⊙ n + z ⊙ h_prev (3)
+ * NOTE: relu'(0) = 0 (PyTorch).
+ */
+export const RNN_MODES = ['rnnTanh', 'rnnRelu', 'lstm', 'gru'] as const;
+export type RnnMode = (typeof RNN_MODES)[number];
+
+/** Gates of a mode: the rows of wIh and wHh are G·H (gate blocks in PyTorch's order). */
+export function rnnGates(mode: RnnMode): number {
+  return mode === 'lstm' ? 4 : mode === 'gru' ? 3 : 1;
+}
+
+/**
+ * The sizes and the output layout of one rnnForward/rnnBackward call: sequence length T, batch B, input
+ * features I, hidden features H (all >= 0), reverse 0 or 1, and the element strides of y (and gy) over
+ * time and batch (the feature stride is 1): a time-major [T, B, D·H] output has yStrideT = B·D·H,
+ * yStrideB = D·H; a batch-first one yStrideT = D·H, yStrideB = T·D·H.
+ */
+export interface RnnGeometry {
+  T: number; B: number; I: number; H: number;
+  reverse: number;
+  yStrideT: number; yStrideB: number;
+}
+/** The order in which the native binding receives RnnGeometry (one Float64Array). */
+export const RNN_GEOMETRY_KEYS = ['T', 'B', 'I', 'H', 'reverse', 'yStrideT', 'yStrideB'] as const satisfies readonly (keyof RnnGeometry)[];
+
+/**
+ * Elements of the rnnForward workspace, laid out as (row = t·B + b):
+ *   gates [T·B rows × Gw·H]: the activated gates of each active row (Gw = G, except gru: 4, the fourth
+ *                           block holding wHh_n·h + bHh_n, the hidden part of n before r multiplies it);
+ *   hs    [(T+1)·B × H]:    the state h in time order with the initial state at the start side: forward
+ *                           slot 0 = h0 and slot t+1 = the state after time t; reverse slot t = the state
+ *                           after time t and slot T = h0 (so the previous state of time t is slot t, or t+1);
+ *   cs    [(T+1)·B × H]:    lstm only, the cell state c in the same slots.
+ */
+export function rnnWorkspaceSize(mode: RnnMode, T: number, B: number, H: number): number {
+  const gw = mode === 'gru' ? 4 : rnnGates(mode);
+  return T * B * gw * H + (T + 1) * B * H * (mode === 'lstm' ? 2 : 1);
+}
+
+/** Elements of rnnBackward's scratch: the gate gradients of every step (twice for gru) and two [B, H] rows. */
+export function rnnBackwardWorkSize(mode: RnnMode, T: number, B: number, H: number): number {
+  return T * B * rnnGates(mode) * H * (mode === 'gru' ? 2 : 1) + 2 * B * H;
+}

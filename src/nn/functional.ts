@@ -21,3 +21,5 @@ export {
 export { batchNorm, layerNorm, groupNorm, type BatchNormOptions, type LayerNormOptions, type GroupNormOptions } from '../ops/norm.js';
 export { dropout2d } from './layers/dropout.js';
 export { embedding, oneHot, type EmbeddingOptions } from '../ops/embedding.js';
+export { lstm, gru, rnn } from './layers/rnn.js';
+export type { RnnOptions, RnnLengths } from '../ops/rnn.js';

@@ -24,3 +24,7 @@ export {
   type BatchNormModuleOptions, type LayerNormModuleOptions, type GroupNormModuleOptions,
 } from './layers/norm.js';
 export { Embedding, type EmbeddingModuleOptions, type FromPretrainedOptions } from './layers/embedding.js';
+export {
+  RNN, LSTM, GRU, RNNCell, LSTMCell, GRUCell, RNNBase,
+  type RnnModuleOptions, type RNNOptions, type RnnForwardOptions, type RnnCellOptions,
+} from './layers/rnn.js';

@@ -54,6 +54,7 @@ const ALL_PRIMITIVES: Record<PrimitiveName, true> = {
   cast: true, gather: true, scatterAdd: true,
   conv2d: true, conv2dBackwardInput: true, conv2dBackwardWeight: true,
   maxPool: true, maxPoolBackward: true, avgPool: true, avgPoolBackward: true, batchNorm: true, layerNorm: true, normBackward: true,
+  rnnLayer: true,
 };
 
 function collectOps(roots: readonly (Tensor | null)[], into: Set<string>): void {

@@ -562,7 +562,7 @@ const layoutOps: OpInfo[] = [
     samples: (m) => [
       { inputs: [m.randn([2, 3, 2])], args: undefined },
       { inputs: [m.randn([2, 3, 2])], args: [1, 2] },
-      { inputs: [m.randn([2, 3, 2], { layout: 'transposed' })], args: [0, 1] },
+      { inputs: [m.randn([2, 2, 3], { layout: 'transposed' })], args: [0, 1] },
       { inputs: [m.randn([])], args: undefined },
     ],
   }),
@@ -1066,7 +1066,39 @@ const convOps: OpInfo[] = [
   }),
 ];
 
-export const opInfos: OpInfo[] = [...unaryOps, ...binaryOps, ...reductionOps, ...linalgOps, ...layoutOps, ...indexingOps, ...lossOps, ...convOps, ...poolNormOps];
+// ---------------------------------------------------------------------------------------------------
+// Recurrent layers (one rnnLayer primitive per layer). Hidden size 1-2 keeps the finite differences cheap;
+// the samples cover every mode, both directions, packed lengths (incl. 0), batch-first and no bias.
+
+const rnnOps: OpInfo[] = [
+  op<{ o: object }>({
+    name: 'F.lstm',
+    fn: (xs, a) => { const [y, [h, c]] = F.lstm(xs[0]!, [xs[1]!, xs[2]!], xs.slice(3), a.o); return [y, h, c]; },
+    samples: (m) => [
+      { inputs: [m.randn([2, 1, 2]), m.randn([1, 1, 1]), m.randn([1, 1, 1]), m.randn([4, 2]), m.randn([4, 1]), m.randn([4], { grad: false }), m.randn([4])], args: { o: {} } },
+      { inputs: [m.randn([2, 2, 3], { layout: 'transposed' }), m.randn([2, 2, 1]), m.randn([2, 2, 1], { grad: false }), m.randn([4, 3]), m.randn([4, 1]), m.randn([4, 3], { grad: false }), m.randn([4, 1])],
+        args: { o: { bias: false, bidirectional: true, batchFirst: true, lengths: [1, 2] } } },
+    ],
+  }),
+  op<{ o: object }>({
+    name: 'F.gru',
+    fn: (xs, a) => F.gru(xs[0]!, xs[1]!, xs.slice(2), a.o),
+    samples: (m) => [
+      { inputs: [m.randn([2, 2, 1]), m.randn([2, 2, 1]), m.randn([3, 1]), m.randn([3, 1]), m.randn([3]), m.randn([3]), m.randn([3, 1], { grad: false }), m.randn([3, 1]), m.randn([3], { grad: false }), m.randn([3], { grad: false })],
+        args: { o: { bidirectional: true, lengths: [2, 0] } } },
+    ],
+  }),
+  op<{ o: object }>({
+    name: 'F.rnn',
+    fn: (xs, a) => F.rnn(xs[0]!, xs[1]!, xs.slice(2), a.o),
+    samples: (m) => [
+      { inputs: [m.randn([1, 2, 2]), m.randn([2, 1, 2]), m.randn([2, 2]), m.randn([2, 2]), m.randn([2, 2]), m.randn([2, 2])], args: { o: { bias: false, numLayers: 2, batchFirst: true } } },
+      { inputs: [m.randn([3, 2]), m.uniform([1, 2], 0.5, 1), m.uniform([2, 2], 0.2, 1), m.randn([2, 2]), m.uniform([2], 0.5, 1), m.randn([2])], args: { o: { nonlinearity: 'relu' } } },
+    ],
+  }),
+];
+
+export const opInfos: OpInfo[] = [...unaryOps, ...binaryOps, ...reductionOps, ...linalgOps, ...layoutOps, ...indexingOps, ...lossOps, ...convOps, ...poolNormOps, ...rnnOps];
 
 /** A stable seed per entry name, so a failure reproduces with the same inputs. */
 export function seedFor(name: string): number {

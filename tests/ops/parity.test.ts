@@ -45,6 +45,7 @@ const COVERED: { [K in KernelName]: true } = {
   // Pooling and normalisation: blocks in ./poolnorm_parity.ts.
   maxPool: true, avgPool: true, maxPoolBackward: true, avgPoolBackward: true, batchNormStats: true, batchNormApply: true, batchNormBackward: true,
   layerNorm: true, layerNormBackward: true,
+  rnnForward: true, rnnBackward: true,
 };
 
 const EXACT: CloseOptions = { exact: true };

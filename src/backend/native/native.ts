@@ -135,6 +135,8 @@ export function loadNativeKernels(reference: Kernels): Kernels & { info(): Nativ
     batchNormBackward: (...args) => addon.batchNormBackward(...args),
     layerNorm: (...args) => addon.layerNorm(...args),
     layerNormBackward: (...args) => addon.layerNormBackward(...args),
+    rnnForward: 'reference',
+    rnnBackward: 'reference',
   };
 
   const exported = new Set(addon.kernelNames());
