@@ -31,7 +31,7 @@
     },
     {
       "target_name": "nodegrad",
-      "sources": ["native/binding/addon.cc", "native/binding/bind_poolnorm.cc"],
+      "sources": ["native/binding/addon.cc", "native/binding/bind_poolnorm.cc", "native/binding/bind_rnn.cc"],
       "dependencies": [
         "<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except",
         "nodegrad_runtime",

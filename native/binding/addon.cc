@@ -5,6 +5,7 @@
 
 #include "args.h"
 #include "bind_poolnorm.h"
+#include "bind_rnn.h"
 #include "ng/kernels.h"
 #include "ng/status.h"
 #include "ng/threadpool.h"
@@ -20,7 +21,8 @@
   X(conv2d, js_conv2d) X(conv2dBackwardInput, js_conv2d_backward_input) X(conv2dBackwardWeight, js_conv2d_backward_weight) \
   X(maxPool, js_max_pool) X(avgPool, js_avg_pool) X(maxPoolBackward, js_max_pool_backward) X(avgPoolBackward, js_avg_pool_backward) \
   X(batchNormStats, js_batch_norm_stats) X(batchNormApply, js_batch_norm_apply) X(batchNormBackward, js_batch_norm_backward) \
-  X(layerNorm, js_layer_norm) X(layerNormBackward, js_layer_norm_backward)
+  X(layerNorm, js_layer_norm) X(layerNormBackward, js_layer_norm_backward) \
+  X(rnnForward, js_rnn_forward) X(rnnBackward, js_rnn_backward)
 
 namespace {
 
@@ -107,6 +109,7 @@ class Addon : public Napi::Addon<Addon> {
     o.Set("argReduce", names_array(env, ng::kArgReduceOpNames, ng::A_COUNT));
     o.Set("softmax", names_array(env, ng::kSoftmaxOpNames, ng::S_COUNT));
     o.Set("optim", names_array(env, ng::kOptimOpNames, ng::O_COUNT));
+    o.Set("rnn", names_array(env, ng::kRnnModeNames, ng::RNN_COUNT));
     return o;
   }
 
@@ -605,6 +608,9 @@ class Addon : public Napi::Addon<Addon> {
   Napi::Value js_batch_norm_backward(const Napi::CallbackInfo& info) { return ngb::bind_batch_norm_backward(info); }
   Napi::Value js_layer_norm(const Napi::CallbackInfo& info) { return ngb::bind_layer_norm(info); }
   Napi::Value js_layer_norm_backward(const Napi::CallbackInfo& info) { return ngb::bind_layer_norm_backward(info); }
+  // Recurrent layers: argument checks and calls live in bind_rnn.cc.
+  Napi::Value js_rnn_forward(const Napi::CallbackInfo& info) { return ngb::bind_rnn_forward(info); }
+  Napi::Value js_rnn_backward(const Napi::CallbackInfo& info) { return ngb::bind_rnn_backward(info); }
 };
 
 }  // namespace

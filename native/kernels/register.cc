@@ -32,6 +32,12 @@ void layer_norm(const float* x, int64_t R, int64_t L, double eps, const float* w
 void layer_norm_backward(const float* grad, const float* x, int64_t R, int64_t L, const float* mean, const float* rstd, const float* weight,
                          float* grad_input, float* grad_weight, float* grad_bias);
 
+void rnn_forward(int mode, const RnnGeometry& g, const float* x, const float* w_ih, const float* w_hh, const float* b_ih, const float* b_hh,
+                 const float* h0, const float* c0, const int32_t* lengths, float* y, float* h_n, float* c_n, float* ws);
+void rnn_backward(int mode, const RnnGeometry& g, const float* x, const float* w_ih, const float* w_hh, const int32_t* lengths, const float* ws,
+                  const float* gy, const float* gh_n, const float* gc_n, float* gx, float* gh0, float* gc0, float* gw_ih, float* gw_hh,
+                  float* gb_ih, float* gb_hh, float* work);
+
 void register_kernels(KernelTable& t) {
   t.copy = copy;
   t.unary = unary;
@@ -56,6 +62,8 @@ void register_kernels(KernelTable& t) {
   t.batch_norm_backward = batch_norm_backward;
   t.layer_norm = layer_norm;
   t.layer_norm_backward = layer_norm_backward;
+  t.rnn_forward = rnn_forward;
+  t.rnn_backward = rnn_backward;
 }
 
 NG_END_ISA

@@ -17,6 +17,7 @@ const char* const kReduceOpNames[R_COUNT] = {"sum", "mean", "max", "min"};
 const char* const kArgReduceOpNames[A_COUNT] = {"max", "min"};
 const char* const kSoftmaxOpNames[S_COUNT] = {"softmax", "logSoftmax"};
 const char* const kOptimOpNames[O_COUNT] = {"sgd", "adam", "adagrad", "rmsprop", "adadelta"};
+const char* const kRnnModeNames[RNN_COUNT] = {"rnnTanh", "rnnRelu", "lstm", "gru"};
 
 // Each ISA library defines register_kernels in its own namespace (see native/kernels/register.cc).
 #define NG_DECLARE_ISA(ns) \

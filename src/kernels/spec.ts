@@ -401,7 +401,10 @@ export function rnnWorkspaceSize(mode: RnnMode, T: number, B: number, H: number)
   return T * B * gw * H + (T + 1) * B * H * (mode === 'lstm' ? 2 : 1);
 }
 
-/** Elements of rnnBackward's scratch: the gate gradients of every step (twice for gru) and two [B, H] rows. */
+/**
+ * Elements of rnnBackward's scratch: the gate gradients of every step (twice for gru: input and hidden
+ * parts) and three [B, H] blocks (the state gradient, double-buffered, and the cell state's).
+ */
 export function rnnBackwardWorkSize(mode: RnnMode, T: number, B: number, H: number): number {
-  return T * B * rnnGates(mode) * H * (mode === 'gru' ? 2 : 1) + 2 * B * H;
+  return T * B * rnnGates(mode) * H * (mode === 'gru' ? 2 : 1) + 3 * B * H;
 }

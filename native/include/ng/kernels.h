@@ -31,6 +31,7 @@ enum ReduceOp : int { R_SUM, R_MEAN, R_MAX, R_MIN, R_COUNT };
 enum ArgReduceOp : int { A_MAX, A_MIN, A_COUNT };
 enum SoftmaxOp : int { S_SOFTMAX, S_LOG_SOFTMAX, S_COUNT };
 enum OptimOp : int { O_SGD, O_ADAM, O_ADAGRAD, O_RMSPROP, O_ADADELTA, O_COUNT };
+enum RnnMode : int { RNN_TANH, RNN_RELU, RNN_LSTM, RNN_GRU, RNN_COUNT };
 
 extern const char* const kUnaryOpNames[U_COUNT];
 extern const char* const kBinaryOpNames[B_COUNT];
@@ -38,6 +39,7 @@ extern const char* const kReduceOpNames[R_COUNT];
 extern const char* const kArgReduceOpNames[A_COUNT];
 extern const char* const kSoftmaxOpNames[S_COUNT];
 extern const char* const kOptimOpNames[O_COUNT];
+extern const char* const kRnnModeNames[RNN_COUNT];
 
 inline bool unary_supports_int(int op) {
   return op == U_NEG || op == U_ABS || op == U_SIGN || op == U_RELU || op == U_CLAMP;
@@ -81,6 +83,18 @@ struct PoolGeom {
   const int32_t* w_start;
   const int32_t* w_count;
   const int32_t* w_div;
+};
+
+/** Gates of a recurrent mode: the rows of w_ih and w_hh are gates·H (PyTorch's gate order). */
+inline int64_t rnn_gates(int mode) { return mode == RNN_LSTM ? 4 : mode == RNN_GRU ? 3 : 1; }
+
+/**
+ * One direction of one recurrent layer (spec.ts RnnGeometry): T steps, batch B, I input and H hidden
+ * features, reverse 0/1, and y's element strides over time and batch (feature stride 1). The binding
+ * guarantees every entry in [0, 2^31) and every array long enough for the sizes.
+ */
+struct RnnGeometry {
+  int64_t T, B, I, H, reverse, y_stride_t, y_stride_b;
 };
 
 /** One implementation of every kernel (one table per ISA). */
@@ -167,6 +181,25 @@ struct KernelTable {
   /** Layer-norm backward: grad_input; grad_weight/grad_bias (column sums) unless null. */
   void (*layer_norm_backward)(const float* grad, const float* x, int64_t R, int64_t L, const float* mean, const float* rstd,
                               const float* weight, float* grad_input, float* grad_weight, float* grad_bias);
+
+  // ---- recurrent layers (float32; layouts in spec.ts rnnForward / rnnBackward, workspace rnnWorkspaceSize) ----
+
+  /**
+   * One direction of one layer over the sequence: x [T, B, I], w_ih [G·H, I], w_hh [G·H, H], b_ih/b_hh [G·H] or
+   * null, h0/c0 [B, H] (c0, c_n lstm only), lengths [B] in [0, T] or null; writes y (strided by g), h_n, c_n, ws.
+   */
+  void (*rnn_forward)(int mode, const RnnGeometry& g, const float* x, const float* w_ih, const float* w_hh, const float* b_ih,
+                      const float* b_hh, const float* h0, const float* c0, const int32_t* lengths, float* y, float* h_n, float* c_n,
+                      float* ws);
+
+  /**
+   * Backpropagation through time of rnn_forward (ws as it left it): gy strided like y, gh_n/gc_n [B, H] or null
+   * (zero); writes every non-null gradient (gx [T, B, I], gh0/gc0 [B, H], gw_ih, gw_hh, gb_ih, gb_hh); work holds
+   * rnnBackwardWorkSize floats of scratch.
+   */
+  void (*rnn_backward)(int mode, const RnnGeometry& g, const float* x, const float* w_ih, const float* w_hh, const int32_t* lengths,
+                       const float* ws, const float* gy, const float* gh_n, const float* gc_n, float* gx, float* gh0, float* gc0,
+                       float* gw_ih, float* gw_hh, float* gb_ih, float* gb_hh, float* work);
 };
 
 /** The active table (chosen at load from CPU features, NODEGRAD_ISA, or set_isa). */

@@ -330,4 +330,93 @@ void sgemm(int64_t batch, bool trans_a, bool trans_b, int64_t M, int64_t N, int6
   }
 }
 
+// ---- a B operand packed once, many products (recurrent layers: h·W_hhᵀ every step) ------------------
+
+/** Floats of sgemm_pack_b's buffer for op(B) of K×N: every K block's ceil(N/NR) micro-panels. */
+int64_t sgemm_packed_b_size(int64_t K, int64_t N) { return K * round_up(N, NR); }
+
+/**
+ * Packs op(B) (K×N; B[k·ldb + j], or B[j·ldb + k] when trans_b) the way gemm_packed would, once for all:
+ * K block pc (kc_step(K) deep) starts at dst + pc·round_up(N, NR) and holds ceil(N/NR) micro-panels kc·NR
+ * apart.
+ */
+void sgemm_pack_b(bool trans_b, int64_t K, int64_t N, const float* B, int64_t ldb, float* dst) {
+  const int64_t kcs = kc_step(K);
+  const int64_t npad = round_up(N, NR);
+  for (int64_t pc = 0; pc < K; pc += kcs) {
+    pack_b(B, trans_b ? 1 : ldb, trans_b ? ldb : 1, pc, min_of(kcs, K - pc), 0, N, dst + pc * npad);
+  }
+}
+
+namespace {
+
+struct PackedBCtx {
+  int64_t M, N, K;
+  float alpha, beta;
+  const float* A;
+  int64_t lda;
+  const float* Bp;
+  float* C;
+  int64_t ldc;
+  int64_t parts;
+};
+
+/** Columns [j0, j1) of C = alpha·A·B + beta·C with B prepacked; A (row-major, lda) packed per K block here. */
+void packed_b_cols(const PackedBCtx& c, int64_t j0, int64_t j1) {
+  const int64_t kcs = kc_step(c.K);
+  const int64_t npad = round_up(c.N, NR);
+  const int64_t mpad = round_up(c.M, MR);
+  float* abuf = static_cast<float*>(scratch(kSlotA, static_cast<size_t>(mpad * kcs) * sizeof(float)));
+  if (!abuf) return;
+  for (int64_t pc = 0; pc < c.K; pc += kcs) {
+    const int64_t kc = min_of(kcs, c.K - pc);
+    const float beta = pc == 0 ? c.beta : 1.0f;
+    pack_a(c.A, c.lda, 1, 0, c.M, pc, kc, abuf);
+    const float* bblock = c.Bp + pc * npad;
+    for (int64_t ir = 0; ir < c.M; ir += MR) {
+      const int64_t mr = min_of(MR, c.M - ir);
+      const float* ap = abuf + ir * kc;
+      for (int64_t jr = j0; jr < j1; jr += NR) {
+        const int64_t nr = min_of(NR, j1 - jr);
+        const float* bp = bblock + jr * kc;
+        NG_SGEMM_UKR(kc, c.alpha, ap, bp, beta, c.C + ir * c.ldc + jr, c.ldc, mr, nr, ap, bp + NR * kc);
+      }
+    }
+  }
+}
+
+void packed_b_part(void* ctx, int, int, int64_t lo, int64_t hi) {
+  const PackedBCtx& c = *static_cast<const PackedBCtx*>(ctx);
+  for (int64_t p = lo; p < hi; ++p) {
+    int64_t j0, j1;
+    part_range(c.N, NR, c.parts, p, &j0, &j1);
+    if (j0 < j1) packed_b_cols(c, j0, j1);
+  }
+}
+
+}  // namespace
+
+/**
+ * C (M×N, ldc) = alpha·A·B + beta·C with A row-major (M×K, lda) and B packed by sgemm_pack_b; beta == 0
+ * does not read C. Threads split the columns on NR boundaries (each packs A itself: A is the small operand).
+ */
+void sgemm_packed_b(int64_t M, int64_t N, int64_t K, float alpha, const float* A, int64_t lda, const float* Bp, float beta, float* C,
+                    int64_t ldc) {
+  if (M <= 0 || N <= 0) return;
+  if (K == 0 || alpha == 0.0f) {
+    scale_c(C, ldc, M, N, alpha, beta);
+    return;
+  }
+  const double flops = 2.0 * static_cast<double>(M) * static_cast<double>(N) * static_cast<double>(K);
+  int64_t parts = min_of<int64_t>(num_threads(), ceil_div(N, NR));
+  const int64_t by_work = static_cast<int64_t>(flops / kGrainFlops);
+  if (parts > by_work) parts = by_work < 1 ? 1 : by_work;
+  PackedBCtx c = {M, N, K, alpha, beta, A, lda, Bp, C, ldc, parts};
+  if (parts <= 1) {
+    packed_b_cols(c, 0, N);
+    return;
+  }
+  parallel_for(parts, 1, packed_b_part, &c);
+}
+
 NG_END_ISA

@@ -7,7 +7,7 @@ import { BackendError, IndexError, ShapeError, DTypeError, ArgumentError } from 
 import {
   ARG_REDUCE_OPS, BINARY_OPS, KERNEL_NAMES, OPTIM_OPS, REDUCE_OPS, SOFTMAX_OPS, UNARY_OPS,
   type Dims, type KernelName, type Kernels,
-  CONV2D_GEOMETRY_KEYS, type Conv2dGeometry,
+  CONV2D_GEOMETRY_KEYS, type Conv2dGeometry, RNN_GEOMETRY_KEYS, RNN_MODES, type RnnGeometry,
 } from '../../kernels/spec.js';
 import { loadAddon } from './loader.js';
 
@@ -28,7 +28,7 @@ export interface Addon {
   kernelNames(): string[];
   setNumThreads(n: number): void;
   setIsa(name: string): void;
-  opNames(): Record<'unary' | 'binary' | 'reduce' | 'argReduce' | 'softmax' | 'optim', string[]>;
+  opNames(): Record<'unary' | 'binary' | 'reduce' | 'argReduce' | 'softmax' | 'optim' | 'rnn', string[]>;
   copy(shape: Float64Array, src: AnyTypedArray, srcOffset: number, srcStrides: Float64Array, dst: AnyTypedArray, dstOffset: number, dstStrides: Float64Array): void;
   unary(op: number, x: AnyTypedArray, out: AnyTypedArray, n: number, alpha: number, beta: number): void;
   binary(op: number, shape: Float64Array, a: AnyTypedArray, aOffset: number, aStrides: Float64Array, b: AnyTypedArray, bOffset: number, bStrides: Float64Array, out: AnyTypedArray): void;
@@ -54,7 +54,10 @@ export interface Addon {
   batchNormBackward(...args: Parameters<Kernels['batchNormBackward']>): void;
   layerNorm(...args: Parameters<Kernels['layerNorm']>): void;
   layerNormBackward(...args: Parameters<Kernels['layerNormBackward']>): void;
+  rnnForward(mode: number, geometry: Float64Array, ...rest: Tail<Parameters<Kernels['rnnForward']>>): void;
+  rnnBackward(mode: number, geometry: Float64Array, ...rest: Tail<Parameters<Kernels['rnnBackward']>>): void;
 }
+type Tail<A extends unknown[]> = A extends [unknown, unknown, ...infer R] ? R : never;
 
 /**
  * Shape/stride lists travel as Float64Array. NOTE: each argument position reuses one array per rank
@@ -78,6 +81,12 @@ const geometryMeta = new Float64Array(CONV2D_GEOMETRY_KEYS.length);
 function geometry(g: Conv2dGeometry): Float64Array {
   for (let i = 0; i < CONV2D_GEOMETRY_KEYS.length; i++) geometryMeta[i] = g[CONV2D_GEOMETRY_KEYS[i]!];
   return geometryMeta;
+}
+
+const rnnGeometryMeta = new Float64Array(RNN_GEOMETRY_KEYS.length);
+function rnnGeometry(g: RnnGeometry): Float64Array {
+  for (let i = 0; i < RNN_GEOMETRY_KEYS.length; i++) rnnGeometryMeta[i] = g[RNN_GEOMETRY_KEYS[i]!];
+  return rnnGeometryMeta;
 }
 
 function codes<T extends string>(name: string, ours: readonly T[], theirs: readonly string[] | undefined): Map<T, number> {
@@ -109,6 +118,7 @@ export function loadNativeKernels(reference: Kernels): Kernels & { info(): Nativ
   const A = codes('argReduce', ARG_REDUCE_OPS, ops.argReduce);
   const S = codes('softmax', SOFTMAX_OPS, ops.softmax);
   const O = codes('optim', OPTIM_OPS, ops.optim);
+  const M = codes('rnn', RNN_MODES, ops.rnn);
 
   const table: { [K in KernelName]: Kernels[K] | 'reference' } = {
     copy: (shape, src, so, ss, dst, dof, ds) => addon.copy(meta(0, shape), src, so, meta(1, ss), dst, dof, meta(2, ds)),
@@ -135,8 +145,8 @@ export function loadNativeKernels(reference: Kernels): Kernels & { info(): Nativ
     batchNormBackward: (...args) => addon.batchNormBackward(...args),
     layerNorm: (...args) => addon.layerNorm(...args),
     layerNormBackward: (...args) => addon.layerNormBackward(...args),
-    rnnForward: 'reference',
-    rnnBackward: 'reference',
+    rnnForward: (mode, g, ...rest) => addon.rnnForward(M.get(mode)!, rnnGeometry(g), ...rest),
+    rnnBackward: (mode, g, ...rest) => addon.rnnBackward(M.get(mode)!, rnnGeometry(g), ...rest),
   };
 
   const exported = new Set(addon.kernelNames());
