@@ -74,16 +74,17 @@ const E = quick ? 16 : 64;
 const H = quick ? 64 : 256;
 const B = 32;
 const T = quick ? 32 : 64;
-const epochs = args.epochs !== undefined ? Number(args.epochs) : quick ? 3 : 8;
-const maxNorm = 1;
+const epochs = args.epochs !== undefined ? Number(args.epochs) : quick ? 3 : 5;
+const maxNorm = 0.5;
+const lr = quick ? 1e-2 : 2e-3;
 manualSeed(0);
 const model = new CharLM(V, E, H, args['ops-lstm']);
 const params = model.parameters();
 const nParams = params.reduce((a, p) => a + p.numel(), 0);
 console.log(`model: Embedding(${V}, ${E}) -> ${args['ops-lstm'] ? 'TemporaryOpsLSTM' : 'nn.LSTM'}(${E}, ${H}) -> Linear(${H}, ${V}), ${nParams} parameters; ` +
-  `batches of ${B} x ${T} characters, Adam lr 2e-3, clipGradNorm_ maxNorm ${maxNorm}`);
-const opt = new optim.Adam(params, { lr: 2e-3 });
-const sched = new optim.CosineAnnealingLR(opt, { tMax: epochs, etaMin: 2e-4 });
+  `batches of ${B} x ${T} characters, Adam lr ${lr} (cosine to ${lr / 10}), clipGradNorm_ maxNorm ${maxNorm}`);
+const opt = new optim.Adam(params, { lr });
+const sched = new optim.CosineAnnealingLR(opt, { tMax: epochs, etaMin: lr / 10 });
 
 /** Mean cross-entropy (nats/char) over a stream, read in B parallel streams carrying the state. */
 function evaluate(stream: Int32Array): number {
@@ -129,7 +130,7 @@ for (let epoch = 1; epoch <= epochs; epoch++) {
     normMax = Math.max(normMax, norm);
     opt.step();
     lossSum += loss.item();
-    bar.update(i + 1, { loss: lossSum / (i + 1), gradNorm: norm }, { samples: B * T });
+    bar.update(i + 1, { loss: lossSum / (i + 1), gradNorm: norm }, { samples: (i + 1) * B * T });
   });
   bar.stop();
   sched.step();
