@@ -182,7 +182,7 @@ export function runW6(ctx: BenchContext, w0: W0Result | undefined): W6Result {
   const tfjs = ctx.smoke ? [] : (['wasm', 'cpu'] as const).map((b) => {
     ctx.progress(`W6 TensorFlow.js ${b}`);
     // NOTE: one TF.js step takes tens of seconds here: one warm-up and at least one timed call.
-    return measureTfjs(b, { kind: 'charlm', ...s }, { minReps: 1, maxReps: 5, targetMs: 4000, sampleMs: 1 }, 1, 600_000);
+    return measureTfjs(b, { kind: 'charlm', ...s }, { minReps: 1, maxReps: 5, targetMs: 4000, sampleMs: 1 }, 1, 300_000);
   });
   ctx.progress('');
   if (tfjs.length && r1) {
