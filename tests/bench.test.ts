@@ -16,6 +16,7 @@ import { measureW0 } from '../bench/w0_peak.js';
 import { measureGemm, SHAPES } from '../bench/w1_gemm.js';
 import { measureW4 } from '../bench/w4_mlp.js';
 import { measureW2 } from '../bench/w2_conv.js';
+import { measureW3 } from '../bench/w3_rnn.js';
 import { forwardFlops, measureW6, w6Workload, W6_SHAPE } from '../bench/w6_charlm.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -98,6 +99,24 @@ describe('bench helpers', () => {
     expect(rows[1]!.speedupFwdBwd).toBeGreaterThan(0);
   });
 
+  it('W3 measures an LSTM and a GRU forward and forward+backward at each thread count, with the speedup', () => {
+    for (const cell of ['lstm', 'gru'] as const) {
+      const rows = measureW3({ cell, seq: 3, batch: 2, input: 3, hidden: 4 }, [1, 2], tiny, 1);
+      expect(rows.map((r) => r.threads)).toEqual([1, 2]);
+      for (const r of rows) {
+        for (const side of [r.fwd, r.fwdBwd]) {
+          expect(side.samples).toHaveLength(3);
+          expectTiming(side.ms);
+          expect(side.gflops).toBeGreaterThan(0);
+        }
+        expect(r.flopsForward).toBe(2 * 3 * 2 * (3 + 4) * (cell === 'lstm' ? 4 : 3) * 4);
+        expect(r.peakFractionFwdBwd).toBeNull();
+      }
+      expect(rows[0]!.speedupFwdBwd).toBeNull();
+      expect(rows[1]!.speedupFwdBwd).toBeGreaterThan(0);
+    }
+  });
+
   it('W6 counts the LSTM and head FLOPs, trains (the loss falls) and measures each thread count', () => {
     // 2·B·T·4H·(E + H) + 2·B·T·H·V = 2·2048·1024·320 + 2·2048·256·65.
     expect(forwardFlops(W6_SHAPE)).toBe(1_342_177_280 + 68_157_440);
@@ -138,7 +157,7 @@ describe('bench/run.ts --smoke --json', () => {
       const r = spawnSync(join(root, 'node_modules', '.bin', 'tsx'), ['bench/run.ts', '--smoke', '--threads', '2', '--json', out], { cwd: root, encoding: 'utf8', timeout: 60_000 });
       expect(r.stderr).not.toMatch(/Error/);
       expect(r.status).toBe(0);
-      for (const title of ['W0 peak', 'W1 SGEMM', 'W4 MLP', 'OpenBLAS', 'before:', 'Elementwise', 'W6 char-level LSTM']) expect(r.stdout).toContain(title);
+      for (const title of ['W0 peak', 'W1 SGEMM', 'W4 MLP', 'OpenBLAS', 'before:', 'Elementwise', 'W3 recurrent layers', 'W6 char-level LSTM']) expect(r.stdout).toContain(title);
 
       const j = JSON.parse(readFileSync(out, 'utf8')) as {
         schema: string;
@@ -148,8 +167,10 @@ describe('bench/run.ts --smoke --json', () => {
           w1: { openblas: { status: string }; rows: { threads: number; nodegrad: { gflops: Timing }; openblas: unknown; peakFraction: unknown }[] };
           w4: { runs: { threads: number; isolated: boolean; ms: Timing; peakRssMiB: number }[]; before: unknown; speedup: unknown[] };
           elementwise: { op: string; config: string; ms: number }[];
+          w3: { rows: { cell: string; threads: number; fwdBwd: { ms: Timing } }[] };
         };
       };
+      expect(j.results.w3.rows.map((x) => `${x.cell}@${x.threads}`)).toEqual(['lstm@1', 'lstm@2', 'gru@1', 'gru@2']);
       expect(j.schema).toBe('nodegrad-bench/1');
       expect(j.threads).toEqual([1, 2]);
       const { w0, w1, w4 } = j.results;

@@ -143,7 +143,7 @@ Napi::Value bind_rnn_forward(const Napi::CallbackInfo& info) {
   const int64_t ws_n = sum(env, op, {product(env, op, {g.T, g.B, gw, g.H}, "workspace"),
                                      product(env, op, {g.T + 1, g.B, g.H, lstm ? 2 : 1}, "workspace")}, "workspace");
   float* ws = dense(info, 23, op, "ws", ws_n, &wss);
-  if (lstm != (c0 != nullptr) || lstm != (c_n != nullptr)) {
+  if (lstm != present(info, 14) || lstm != present(info, 21)) {
     type_error(env, op, lstm ? "c0 and cN must be Float32Arrays for lstm" : "c0 and cN must be null unless mode is lstm");
   }
   check_disjoint(env, op, {{ys, "y"}, {hns, "hN"}, {cns, "cN"}, {wss, "ws"}},
@@ -183,7 +183,7 @@ Napi::Value bind_rnn_backward(const Napi::CallbackInfo& info) {
   ArrayArg wk = array_arg(info, 24, op, "work");
   check_dtype(env, op, wk, DType::F32);
   works = contiguous_span(env, op, wk, work_n);
-  if (!lstm && gc_n) type_error(env, op, "gcN must be null unless mode is lstm");
+  if (!lstm && present(info, 15)) type_error(env, op, "gcN must be null unless mode is lstm");
   check_disjoint(env, op,
                  {{gxs, "gx"}, {gh0s, "gh0"}, {gc0s, "gc0"}, {gwis, "gwIh"}, {gwhs, "gwHh"}, {gbis, "gbIh"}, {gbhs, "gbHh"}, {works, "work"}},
                  {{xs, "x"}, {wis, "wIh"}, {whs, "wHh"}, {ls, "lengths"}, {wss, "ws"}, {gys, "gy"}, {ghs, "ghN"}, {gcs, "gcN"}});

@@ -5,10 +5,10 @@
 // layers and the modules live in nn/layers/rnn.ts; the functional forms F.lstm / F.gru / F.rnn are here.
 
 import { kernelsFor } from '../backend/backend.js';
-import type { FloatArray } from '../core/dtype.js';
+import { allocArray, type FloatArray } from '../core/dtype.js';
 import { ArgumentError, DTypeError, ShapeError, checkOptions } from '../core/errors.js';
 import { fmt } from '../core/shape.js';
-import { record } from '../engine.js';
+import { isGradEnabled, record } from '../engine.js';
 import { rnnBackwardWorkSize, rnnGates, rnnWorkspaceSize, type RnnGeometry, type RnnMode } from '../kernels/spec.js';
 import type { RnnLayerAttrs } from '../primitives.js';
 import { Tensor } from '../tensor.js';
@@ -34,6 +34,24 @@ function dense(t: Tensor): { data: FloatArray; offset: number } {
   if (t.isContiguous()) return { data: t.storage.data as FloatArray, offset: t.offset };
   return { data: contiguousData(t) as FloatArray, offset: 0 };
 }
+
+/**
+ * Reused scratch (per dtype and purpose, grown on demand): rnnBackward's work array, and the forward's
+ * workspace when nothing will be recorded (inference). Fresh multi-megabyte arrays cost more than the
+ * kernels' arithmetic would suggest (every page is faulted in and zeroed), so the steady state allocates
+ * only what outlives the call. Kernels run synchronously, so one array per purpose is never shared.
+ */
+const scratchArrays = new Map<string, FloatArray>();
+function scratchArray(purpose: string, dtype: 'float32' | 'float64', n: number): FloatArray {
+  const key = `${purpose}:${dtype}`;
+  let a = scratchArrays.get(key);
+  if (a === undefined || a.length < n) {
+    a = allocArray(dtype, n) as FloatArray;
+    scratchArrays.set(key, a);
+  }
+  return a;
+}
+const floatType = (t: Tensor): 'float32' | 'float64' => (t.dtype === 'float64' ? 'float64' : 'float32');
 
 /** Sizes of the flat result of rnnLayer: output, then hN, then (lstm) cN. */
 function resultSizes(a: RnnLayerAttrs): { y: number; h: number; total: number } {
@@ -97,9 +115,14 @@ export function rnnLayer(
   const hd = dense(h0);
   const cd = c0 === null ? null : dense(c0);
   const workspaces: Tensor[] = [];
+  const inputs = primitiveInputs(x, h0, c0, weights);
+  const recording = isGradEnabled() && inputs.some((t) => t.requiresGrad);
+  const wsSize = rnnWorkspaceSize(mode, T, B, H);
   weights.forEach((w, d) => {
-    const ws = empty([rnnWorkspaceSize(mode, T, B, H)], x.dtype);
-    workspaces.push(ws);
+    // NOTE: only a recorded node keeps its workspace (for the backward); otherwise the scratch is reused.
+    const ws = recording ? empty([wsSize], x.dtype) : null;
+    if (ws !== null) workspaces.push(ws);
+    const wsData = ws === null ? scratchArray('ws', floatType(x), wsSize) : (ws.storage.data as FloatArray);
     const wi = dense(w.wIh);
     const wh = dense(w.wHh);
     const bi = w.bIh === null ? null : dense(w.bIh);
@@ -108,11 +131,11 @@ export function rnnLayer(
       mode, geometry({ ...attrsBase, workspaces }, d), xd.data, xd.offset, wi.data, wi.offset, wh.data, wh.offset,
       bi?.data ?? null, bi?.offset ?? 0, bh?.data ?? null, bh?.offset ?? 0, hd.data, hd.offset + d * B * H,
       cd?.data ?? null, (cd?.offset ?? 0) + d * B * H, lengths,
-      out, d * H, out, s.y + d * B * H, mode === 'lstm' ? out : null, s.y + s.h + d * B * H, ws.storage.data as FloatArray, 0,
+      out, d * H, out, s.y + d * B * H, mode === 'lstm' ? out : null, s.y + s.h + d * B * H, wsData, 0,
     );
   });
   const attrs: RnnLayerAttrs = { ...attrsBase, workspaces };
-  record('rnnLayer', primitiveInputs(x, h0, c0, weights), flat, attrs);
+  record('rnnLayer', inputs, flat, attrs);
   return splitRnnResult(flat, attrs);
 }
 
@@ -131,11 +154,11 @@ export function rnnLayerBackward(grad: Tensor, inputs: readonly Tensor[], a: Rnn
   const xd = dense(inputs[0]!);
   const lstm = mode === 'lstm';
   const grads: (Tensor | null)[] = inputs.map(() => null);
-  const gx = needs[0] ? Tensor.zeros([T, B, I], dtype) : null;
+  const gx = needs[0] ? empty([T, B, I], dtype) : null;
   const gh0 = needs[1] ? empty([D, B, H], dtype) : null;
   const gc0 = lstm && needs[2] ? empty([D, B, H], dtype) : null;
   const gxd = gx === null || D === 1 ? null : empty([T, B, I], dtype);
-  const work = empty([rnnBackwardWorkSize(mode, T, B, H)], dtype);
+  const work = scratchArray('work', floatType(grad), rnnBackwardWorkSize(mode, T, B, H));
   for (let d = 0; d < D; d++) {
     const wi = weightIndex(a, d);
     const wIh = dense(inputs[wi]!);
@@ -151,15 +174,16 @@ export function rnnLayerBackward(grad: Tensor, inputs: readonly Tensor[], a: Rnn
     const gbIh = a.hasBias ? grad(wi + 2, [G * H]) : null;
     const gbHh = a.hasBias ? grad(wi + 3, [G * H]) : null;
     const sub = (t: Tensor | null): FloatArray | null => (t === null ? null : (t.storage.data as FloatArray).subarray(d * B * H, (d + 1) * B * H));
-    const gxOut = gx === null ? null : ((gxd ?? gx).storage.data as FloatArray);
+    // The first direction writes gx, the second its own part, added below.
+    const gxOut = gx === null ? null : ((d === 0 ? gx : gxd!).storage.data as FloatArray);
     k.rnnBackward(
       mode, geometry(a, d), xd.data, xd.offset, wIh.data, wIh.offset, wHh.data, wHh.offset, a.lengths,
       a.workspaces[d]!.storage.data as FloatArray, 0, gd.data, gd.offset + d * H,
       gd.data, gd.offset + s.y + d * B * H, lstm ? gd.data : null, gd.offset + s.y + s.h + d * B * H,
       gxOut, sub(gh0), sub(gc0), gwIh?.storage.data as FloatArray ?? null, gwHh?.storage.data as FloatArray ?? null,
-      gbIh?.storage.data as FloatArray ?? null, gbHh?.storage.data as FloatArray ?? null, work.storage.data as FloatArray,
+      gbIh?.storage.data as FloatArray ?? null, gbHh?.storage.data as FloatArray ?? null, work,
     );
-    if (gx !== null && gxd !== null) {
+    if (gx !== null && gxd !== null && d === 1) {
       const acc = gx.storage.data as FloatArray;
       const part = gxd.storage.data as FloatArray;
       for (let i = 0; i < acc.length; i++) acc[i] = acc[i]! + part[i]!;

@@ -12,7 +12,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { rawAddon } from '../../src/backend/native/native.js';
 import { ArgumentError, BackendError, DTypeError, IndexError, ShapeError } from '../../src/core/errors.js';
-import { ARG_REDUCE_OPS, BINARY_OPS, OPTIM_OPS, REDUCE_OPS, SOFTMAX_OPS, UNARY_OPS } from '../../src/kernels/spec.js';
+import { ARG_REDUCE_OPS, BINARY_OPS, OPTIM_OPS, REDUCE_OPS, RNN_MODES, SOFTMAX_OPS, UNARY_OPS, rnnBackwardWorkSize, rnnWorkspaceSize } from '../../src/kernels/spec.js';
 import { Rng, seedOf } from '../helpers/samples.js';
 
 const addon = rawAddon();
@@ -43,6 +43,11 @@ const i32 = (n: number, mod = 3): Int32Array => Int32Array.from({ length: n }, (
 
 /** Valid windows for geom [1, 2, 3, 4, 2, 2, 1, 2]: rows start 0/1 count 2, columns start 0/1 count 2 (dilation 2). */
 const POOL_WINDOWS = (): Int32Array => Int32Array.of(0, 1, 2, 2, 2, 2, 0, 1, 2, 2, 2, 2);
+/** An LSTM direction (RNN_GEOMETRY_KEYS order): T 2, B 2, I 3, H 2, forward, time-major y [2, 2, 2] (strides 4, 2). */
+const RNN_LSTM = RNN_MODES.indexOf('lstm');
+const rnnGeometry = (): Float64Array => f64(2, 2, 3, 2, 0, 4, 2);
+const RNN_WS = rnnWorkspaceSize('lstm', 2, 2, 2);
+const RNN_WORK = rnnBackwardWorkSize('lstm', 2, 2, 2);
 
 const SIGS = {
   copy: {
@@ -165,12 +170,30 @@ const SIGS = {
     kinds: ['array', 'array', 'int', 'int', 'array', 'array', 'array', 'array', 'bool', 'array', 'array'],
     valid: () => [f32(12), f32(12), 3, 4, f32(3), f32(3), f32(4), f32(12), true, f32(4), f32(4)],
   },
+  // One LSTM direction (see rnnGeometry): G·H = 8 gate rows.
+  rnnForward: {
+    names: ['mode', 'geometry', 'x', 'xOffset', 'wIh', 'wIhOffset', 'wHh', 'wHhOffset', 'bIh', 'bIhOffset', 'bHh', 'bHhOffset', 'h0', 'h0Offset',
+      'c0', 'c0Offset', 'lengths', 'y', 'yOffset', 'hN', 'hNOffset', 'cN', 'cNOffset', 'ws', 'wsOffset'],
+    kinds: ['op', 'dims', 'array', 'int', 'array', 'int', 'array', 'int', 'optArray', 'int', 'optArray', 'int', 'array', 'int',
+      'optArray', 'int', 'optArray', 'array', 'int', 'array', 'int', 'optArray', 'int', 'array', 'int'],
+    valid: () => [RNN_LSTM, rnnGeometry(), f32(13), 1, f32(24), 0, f32(17), 1, f32(10), 2, f32(8), 0, f32(4), 0,
+      f32(5), 1, Int32Array.of(2, 1), f32(9), 1, f32(4), 0, f32(4), 0, f32(RNN_WS + 1), 1],
+  },
+  rnnBackward: {
+    names: ['mode', 'geometry', 'x', 'xOffset', 'wIh', 'wIhOffset', 'wHh', 'wHhOffset', 'lengths', 'ws', 'wsOffset', 'gy', 'gyOffset',
+      'ghN', 'ghNOffset', 'gcN', 'gcNOffset', 'gx', 'gh0', 'gc0', 'gwIh', 'gwHh', 'gbIh', 'gbHh', 'work'],
+    kinds: ['op', 'dims', 'array', 'int', 'array', 'int', 'array', 'int', 'optArray', 'array', 'int', 'array', 'int',
+      'optArray', 'int', 'optArray', 'int', 'optArray', 'optArray', 'optArray', 'optArray', 'optArray', 'optArray', 'optArray', 'array'],
+    valid: () => [RNN_LSTM, rnnGeometry(), f32(12), 0, f32(25), 1, f32(16), 0, Int32Array.of(2, 1), f32(RNN_WS), 0, f32(9), 1,
+      f32(4), 0, f32(6), 2, f32(12), f32(4), f32(4), f32(24), f32(16), f32(8), f32(8), f32(RNN_WORK)],
+  },
 } satisfies Record<string, Sig>;
 
 type KernelExport = keyof typeof SIGS;
 const KERNELS = Object.keys(SIGS) as KernelExport[];
 const OP_COUNTS: Partial<Record<KernelExport, number>> = {
   unary: UNARY_OPS.length, binary: BINARY_OPS.length, reduce: REDUCE_OPS.length, argReduce: ARG_REDUCE_OPS.length, softmax: SOFTMAX_OPS.length, optimStep: OPTIM_OPS.length,
+  rnnForward: RNN_MODES.length, rnnBackward: RNN_MODES.length,
 };
 
 // ---- helpers ------------------------------------------------------------------------------------------
@@ -400,6 +423,15 @@ describe('dtype mismatches throw TypeError', () => {
     ['batchNormBackward', 10, I(24), 'int32 gradInput'],
     ['layerNorm', 8, I(3), 'int32 rstd'],
     ['layerNormBackward', 9, U(4), 'bool gradWeight'],
+    ['rnnForward', 2, I(13), 'int32 x'],
+    ['rnnForward', 8, U(10), 'bool bIh'],
+    ['rnnForward', 16, F(2), 'float32 lengths'],
+    ['rnnForward', 17, I(9), 'int32 y'],
+    ['rnnForward', 23, I(RNN_WS + 1), 'int32 ws'],
+    ['rnnBackward', 8, U(2), 'bool lengths'],
+    ['rnnBackward', 11, I(9), 'int32 gy'],
+    ['rnnBackward', 20, I(24), 'int32 gwIh'],
+    ['rnnBackward', 24, I(RNN_WORK), 'int32 work'],
   ];
   it.each(cases)('%s: argument %i = %s', (name, i, v) => {
     rejects(name, replaced(SIGS[name].valid(), i, v), `argument ${i}`, TypeError);
@@ -448,6 +480,13 @@ describe('outputs overlapping inputs throw RangeError', () => {
       ['conv2dBackwardInput', (v) => { v[5] = new Float32Array(64); v[3] = (v[5] as Float32Array).subarray(40, 58); }, 'w inside gx'],
       ['conv2dBackwardWeight', (v) => { const b = f32(200); v[1] = b.subarray(0, 49); v[6] = b.subarray(48, 64); }, 'gw overlaps x'],
       ['conv2dBackwardWeight', (v) => { v[6] = (v[4] as Float32Array).subarray(30, 46); }, 'gw inside gy'],
+      ['rnnForward', (v) => { const b = f32(200); v[2] = b.subarray(0, 13); v[17] = b.subarray(11, 20); }, 'y overlaps x (by one element)'],
+      ['rnnForward', (v) => { const b = f32(200); v[17] = b.subarray(0, 9); v[19] = b.subarray(8, 12); }, 'hN overlaps y'],
+      ['rnnForward', (v) => { const b = f32(200); v[12] = b.subarray(0, 4); v[23] = b.subarray(2, 2 + RNN_WS + 1); }, 'ws overlaps h0 (by one element)'],
+      ['rnnForward', (v) => { const b = buf(); v[16] = new Int32Array(b, 0, 2); v[21] = new Float32Array(b, 4, 4); }, 'cN over lengths bytes'],
+      ['rnnBackward', (v) => { const b = f32(200); v[9] = b.subarray(0, RNN_WS); v[24] = b.subarray(RNN_WS - 1, 2 * RNN_WS); }, 'work overlaps ws'],
+      ['rnnBackward', (v) => { const b = f32(200); v[17] = b.subarray(0, 12); v[18] = b.subarray(11, 15); }, 'gh0 overlaps gx'],
+      ['rnnBackward', (v) => { v[21] = (v[6] as Float32Array).subarray(0, 16); }, 'gwHh is wHh'],
     ];
     for (const [name, edit, label] of cases) {
       const v = SIGS[name].valid();
@@ -722,6 +761,33 @@ describe('pooling windows, indices and normalisation layouts', () => {
     quick('batchNormBackward', [f32(0), f32(0), 2 ** 40, 0, 1, f32(0), f32(0), 1e-5, f32(0), true, f32(0), f32(0), f32(0)]);
     quick('layerNorm', [f32(0), 0, 2 ** 50, 1e-5, f32(0), f32(0), f32(0), f32(0), f32(0)].map((a, i) => (i === 2 ? 0 : a)));
     quick('layerNormBackward', [f32(0), f32(0), 2 ** 50, 0, f32(0), f32(0), f32(0), f32(0), false, f32(0), f32(0)].map((a, i) => (i === 2 ? 0 : a)));
+  });
+});
+
+// ---- recurrent layers -------------------------------------------------------------------------------------
+
+describe('rnn geometry, lengths and state arguments', () => {
+  it('reverse not 0/1, entries past 2^31, aliasing y strides, lengths outside [0, T], c0/cN presence by mode', () => {
+    for (const name of ['rnnForward', 'rnnBackward'] as const) {
+      rejects(name, replaced(SIGS[name].valid(), 1, f64(2, 2, 3, 2, 2, 4, 2)), 'reverse = 2', RangeError);
+      rejects(name, replaced(SIGS[name].valid(), 1, f64(2 ** 31, 2, 3, 2, 0, 4, 2)), 'T = 2^31', RangeError);
+      rejects(name, replaced(SIGS[name].valid(), 1, f64(2, 2, 3, 2 ** 40, 0, 4, 2)), 'H = 2^40', RangeError);
+      rejects(name, replaced(SIGS[name].valid(), 1, f64(2, 2, 3, 2, 0, 2 ** 30, 2)), 'yStrideT past the buffer', RangeError);
+      const li = name === 'rnnForward' ? 16 : 8;
+      rejects(name, replaced(SIGS[name].valid(), li, Int32Array.of(3, 1)), 'lengths[0] = T + 1', RangeError);
+      rejects(name, replaced(SIGS[name].valid(), li, Int32Array.of(2, -1)), 'lengths[1] = -1', RangeError);
+    }
+    rejects('rnnForward', replaced(SIGS.rnnForward.valid(), 1, f64(2, 2, 3, 2, 0, 4, 1)), 'y strides that alias (yStrideB < H)', RangeError);
+    rejects('rnnForward', replaced(SIGS.rnnForward.valid(), 14, null), 'lstm without c0', TypeError);
+    rejects('rnnForward', replaced(SIGS.rnnForward.valid(), 21, null), 'lstm without cN', TypeError);
+    rejects('rnnForward', replaced(SIGS.rnnForward.valid(), 0, RNN_MODES.indexOf('gru')), 'gru with c0 and cN', TypeError);
+    const gru = SIGS.rnnBackward.valid();
+    gru[0] = RNN_MODES.indexOf('rnnTanh');
+    rejects('rnnBackward', gru, 'rnnTanh with gcN', TypeError);
+    // Optional operands may be null.
+    const opt: unknown[] = SIGS.rnnBackward.valid();
+    for (const i of [8, 13, 15, 17, 18, 19, 20, 21, 22, 23]) opt[i] = null;
+    expect(thrown('rnnBackward', opt)).toBeUndefined();
   });
 });
 

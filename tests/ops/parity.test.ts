@@ -19,7 +19,7 @@ import { loadNativeKernels, rawAddon } from '../../src/backend/native/native.js'
 import { referenceKernels } from '../../src/backend/reference/index.js';
 import { IndexError } from '../../src/core/errors.js';
 import {
-  ARG_REDUCE_OPS, BINARY_OPS, COMPARISON_OPS, INT_UNARY_OPS, KERNEL_NAMES, OPTIM_OPS, REDUCE_OPS, SOFTMAX_OPS, UNARY_OPS, optimStateUse,
+  ARG_REDUCE_OPS, BINARY_OPS, COMPARISON_OPS, INT_UNARY_OPS, KERNEL_NAMES, OPTIM_OPS, REDUCE_OPS, RNN_MODES, SOFTMAX_OPS, UNARY_OPS, optimStateUse,
   type BinaryOp, type KernelName, type OptimOp, type UnaryOp,
   type Conv2dGeometry,
 } from '../../src/kernels/spec.js';
@@ -29,6 +29,7 @@ import {
   type Arr, type DTypeName, type Layout, type Shape, type ValueOptions,
 } from '../helpers/samples.js';
 import { POOLNORM_COVERAGE, poolNormParity } from './poolnorm_parity.js';
+import { RNN_COVERAGE, rnnParity } from './rnn_parity.js';
 
 const REF = referenceKernels;
 const NAT = loadNativeKernels(referenceKernels);
@@ -133,6 +134,7 @@ describe('contract lists', () => {
   it("the addon's op lists are the contract's", () => {
     expect(rawAddon().opNames()).toEqual({
       unary: [...UNARY_OPS], binary: [...BINARY_OPS], reduce: [...REDUCE_OPS], argReduce: [...ARG_REDUCE_OPS], softmax: [...SOFTMAX_OPS], optim: [...OPTIM_OPS],
+      rnn: [...RNN_MODES],
     });
   });
   it('every contract kernel has a parity block', () => {
@@ -1084,6 +1086,7 @@ describe('large', () => {
 // ---- pooling and normalisation (./poolnorm_parity.ts) -------------------------------------------------------
 
 poolNormParity({ REF, NAT, twin, tally, reps });
+rnnParity({ REF, NAT, twin, tally, reps });
 
 // ---- coverage --------------------------------------------------------------------------------------------
 
@@ -1104,6 +1107,7 @@ describe('coverage', () => {
     want('scatterAdd:IndexError');
     for (const k of ['conv2d', 'conv2dBackwardInput', 'conv2dBackwardWeight'] as const) want(k);
     for (const k of POOLNORM_COVERAGE) want(k);
+    for (const k of RNN_COVERAGE) want(k);
     expect(missing).toEqual([]);
     const total = [...cases.values()].reduce((a, b) => a + b, 0);
     console.log(`parity: ${total} cases over ${cases.size} kernel/op pairs`);

@@ -361,7 +361,7 @@ struct PackedBCtx {
   int64_t parts;
 };
 
-/** Columns [j0, j1) of C = alpha·A·B + beta·C with B prepacked; A (row-major, lda) packed per K block here. */
+/** Columns [j0, j1) of C = alpha·A·B + beta·C with B prepacked; A (row-major, lda, all M rows) packed per K block here. */
 void packed_b_cols(const PackedBCtx& c, int64_t j0, int64_t j1) {
   const int64_t kcs = kc_step(c.K);
   const int64_t npad = round_up(c.N, NR);
@@ -373,13 +373,16 @@ void packed_b_cols(const PackedBCtx& c, int64_t j0, int64_t j1) {
     const float beta = pc == 0 ? c.beta : 1.0f;
     pack_a(c.A, c.lda, 1, 0, c.M, pc, kc, abuf);
     const float* bblock = c.Bp + pc * npad;
-    for (int64_t ir = 0; ir < c.M; ir += MR) {
-      const int64_t mr = min_of(MR, c.M - ir);
-      const float* ap = abuf + ir * kc;
-      for (int64_t jr = j0; jr < j1; jr += NR) {
-        const int64_t nr = min_of(NR, j1 - jr);
-        const float* bp = bblock + jr * kc;
-        NG_SGEMM_UKR(kc, c.alpha, ap, bp, beta, c.C + ir * c.ldc + jr, c.ldc, mr, nr, ap, bp + NR * kc);
+    // NOTE: B micro-panel outer, A inner: A (M is small here, e.g. a batch of 32 rows) stays in L1/L2 and
+    // each B micro-panel is streamed once per K block, where A-outer would stream all of B once per MR rows.
+    for (int64_t jr = j0; jr < j1; jr += NR) {
+      const int64_t nr = min_of(NR, j1 - jr);
+      const float* bp = bblock + jr * kc;
+      for (int64_t ir = 0; ir < c.M; ir += MR) {
+        const int64_t mr = min_of(MR, c.M - ir);
+        const float* ap = abuf + ir * kc;
+        const bool last_i = ir + MR >= c.M;
+        NG_SGEMM_UKR(kc, c.alpha, ap, bp, beta, c.C + ir * c.ldc + jr, c.ldc, mr, nr, last_i ? abuf : ap + MR * kc, last_i ? bp + NR * kc : bp);
       }
     }
   }
