@@ -109,7 +109,9 @@ function build(tf: Tf, w: TfjsWorkload): () => void {
       const oneHotEmbedding = tf.getBackend() === 'wasm';
       const model = tf.sequential({ layers: [
         ...(oneHotEmbedding ? [] : [tf.layers.embedding({ inputDim: w.vocab, outputDim: w.embed, inputLength: w.seq })]),
-        tf.layers.lstm({ units: w.hidden, returnSequences: true, ...(oneHotEmbedding ? { inputShape: [w.seq, w.embed] } : {}) }),
+        // NOTE: the default orthogonal recurrent initialiser runs a QR of the [H, 4H] matrix in JS, which
+        // takes minutes on the cpu backend before the first step; the initialiser does not change the step.
+        tf.layers.lstm({ units: w.hidden, returnSequences: true, recurrentInitializer: 'glorotUniform', ...(oneHotEmbedding ? { inputShape: [w.seq, w.embed] } : {}) }),
         tf.layers.timeDistributed({ layer: tf.layers.dense({ units: w.vocab }) }),
       ] });
       const opt = tf.train.adam(1e-3);

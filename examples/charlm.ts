@@ -6,7 +6,6 @@
 // (the norm before clipping and how often it clipped are printed), shows its validation loss and
 // perplexity after every epoch, and samples text at temperatures 0.5 and 1.0.
 // `--quick`: a smoke run on the first 60 000 characters with a small LSTM (tests/text/demo_charlm.test.ts).
-// `--ops-lstm`: the LSTM composed from ops (examples/temporary_ops_lstm.ts) instead of nn.LSTM.
 // `--epochs N`, `--threads N`. Imports the public API only.
 
 import { readFileSync } from 'node:fs';
@@ -15,12 +14,10 @@ import { parseArgs } from 'node:util';
 import {
   F, Generator, Tensor, detach, getBackend, manualSeed, nativeInfo, nn, noGrad, optim, setNumThreads, softmax, tensor, text, train,
 } from '../src/index.js';
-import { TemporaryOpsLSTM } from './temporary_ops_lstm.js';
 
 const { values: args } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
-    'ops-lstm': { type: 'boolean', default: false },
     epochs: { type: 'string' },
     threads: { type: 'string' },
   },
@@ -55,12 +52,12 @@ console.log(`bigram sample: ${JSON.stringify(biSample)}`);
 type State = [Tensor, Tensor];
 class CharLM extends nn.Module<[Tensor, (State | null)?], [Tensor, State]> {
   embed: nn.Embedding;
-  lstm: nn.LSTM | TemporaryOpsLSTM;
+  lstm: nn.LSTM;
   head: nn.Linear;
-  constructor(vocabSize: number, embeddingDim: number, hiddenSize: number, opsLstm: boolean) {
+  constructor(vocabSize: number, embeddingDim: number, hiddenSize: number) {
     super();
     this.embed = new nn.Embedding(vocabSize, embeddingDim);
-    this.lstm = opsLstm ? new TemporaryOpsLSTM(embeddingDim, hiddenSize) : new nn.LSTM(embeddingDim, hiddenSize, { batchFirst: true });
+    this.lstm = new nn.LSTM(embeddingDim, hiddenSize, { batchFirst: true });
     this.head = new nn.Linear(hiddenSize, vocabSize);
   }
   /** x [B, T] ids → logits [B, T, V] and the last (h, c). */
@@ -78,10 +75,10 @@ const epochs = args.epochs !== undefined ? Number(args.epochs) : quick ? 3 : 5;
 const maxNorm = 0.5;
 const lr = quick ? 1e-2 : 2e-3;
 manualSeed(0);
-const model = new CharLM(V, E, H, args['ops-lstm']);
+const model = new CharLM(V, E, H);
 const params = model.parameters();
 const nParams = params.reduce((a, p) => a + p.numel(), 0);
-console.log(`model: Embedding(${V}, ${E}) -> ${args['ops-lstm'] ? 'TemporaryOpsLSTM' : 'nn.LSTM'}(${E}, ${H}) -> Linear(${H}, ${V}), ${nParams} parameters; ` +
+console.log(`model: Embedding(${V}, ${E}) -> nn.LSTM(${E}, ${H}) -> Linear(${H}, ${V}), ${nParams} parameters; ` +
   `batches of ${B} x ${T} characters, Adam lr ${lr} (cosine to ${lr / 10}), clipGradNorm_ maxNorm ${maxNorm}`);
 const opt = new optim.Adam(params, { lr });
 const sched = new optim.CosineAnnealingLR(opt, { tMax: epochs, etaMin: lr / 10 });
