@@ -3,7 +3,7 @@
 // with a run<W>(ctx) that prints its table and returns its JSON section.
 //
 //   --quick          skip the largest shapes (W1 2048)
-//   --only w0,w1     run only these sections (w0, w1, w2, w3, w4, w5, elementwise) (`npm run bench:gemm` = --only w0,w1)
+//   --only w0,w1     run only these sections (w0, w1, w2, w3, w4, w5, w6, elementwise) (`npm run bench:gemm` = --only w0,w1)
 //   --threads N      the "all threads" count (default: the library's, i.e. physical cores or NODEGRAD_NUM_THREADS)
 //   --json out.json  also write every result, with raw samples, for notes and regression tracking
 //   --smoke          tiny shapes and few samples (tests/bench.test.ts); figures are meaningless
@@ -21,6 +21,7 @@ import { runElementwise } from './elementwise.js';
 import { runW2 } from './w2_conv.js';
 import { runW5 } from './w5_lenet.js';
 import { runW3 } from './w3_rnn.js';
+import { runW6 } from './w6_charlm.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -70,6 +71,7 @@ section('elementwise', () => runElementwise(ctx));
 section('w2', () => runW2(ctx));
 section('w3', () => runW3(ctx, w0));
 section('w5', () => runW5(ctx, w0));
+section('w6', () => runW6(ctx, w0));
 
 const seconds = (performance.now() - started) / 1000;
 const loadEnd = loadavg()[0]!;

@@ -104,16 +104,27 @@ function build(tf: Tf, w: TfjsWorkload): () => void {
       });
     }
     case 'charlm': {
+      // NOTE: the wasm backend has no UnsortedSegmentSum, the gradient of tf.layers.embedding's gather, so
+      // there the embedding is a one-hot matMul (the same values and gradient, 2·B·T·V·E more FLOPs).
+      const oneHotEmbedding = tf.getBackend() === 'wasm';
       const model = tf.sequential({ layers: [
-        tf.layers.embedding({ inputDim: w.vocab, outputDim: w.embed, inputLength: w.seq }),
-        tf.layers.lstm({ units: w.hidden, returnSequences: true }),
+        ...(oneHotEmbedding ? [] : [tf.layers.embedding({ inputDim: w.vocab, outputDim: w.embed, inputLength: w.seq })]),
+        // NOTE: the default orthogonal recurrent initialiser runs a QR of the [H, 4H] matrix in JS, which
+        // takes minutes on the cpu backend before the first step; the initialiser does not change the step.
+        tf.layers.lstm({ units: w.hidden, returnSequences: true, recurrentInitializer: 'glorotUniform', ...(oneHotEmbedding ? { inputShape: [w.seq, w.embed] } : {}) }),
         tf.layers.timeDistributed({ layer: tf.layers.dense({ units: w.vocab }) }),
       ] });
       const opt = tf.train.adam(1e-3);
-      const x = tf.randomUniform([w.batch, w.seq], 0, w.vocab, 'int32');
+      const ids = tf.randomUniform([w.batch, w.seq], 0, w.vocab, 'int32');
+      let input = (): import('@tensorflow/tfjs').Tensor => ids;
+      if (oneHotEmbedding) {
+        const table = tf.variable(tf.randomNormal([w.vocab, w.embed]));
+        const xOneHot = tf.oneHot(ids.reshape([w.batch * w.seq]) as import('@tensorflow/tfjs').Tensor1D, w.vocab).toFloat();
+        input = () => tf.matMul(xOneHot, table).reshape([w.batch, w.seq, w.embed]);
+      }
       const y = tf.oneHot(tf.randomUniform([w.batch * w.seq], 0, w.vocab, 'int32') as import('@tensorflow/tfjs').Tensor1D, w.vocab);
       return () => {
-        opt.minimize(() => tf.losses.softmaxCrossEntropy(y, (model.apply(x) as import('@tensorflow/tfjs').Tensor).reshape([w.batch * w.seq, w.vocab])) as import('@tensorflow/tfjs').Scalar, true)!.dataSync();
+        opt.minimize(() => tf.losses.softmaxCrossEntropy(y, (model.apply(input()) as import('@tensorflow/tfjs').Tensor).reshape([w.batch * w.seq, w.vocab])) as import('@tensorflow/tfjs').Scalar, true)!.dataSync();
       };
     }
   }

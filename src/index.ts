@@ -49,3 +49,4 @@ export * as io from './io/index.js';
 export * as explore from './explore/index.js';
 export * as plot from './plot/index.js';
 export * as models from './models/index.js';
+export * as text from './text/index.js';

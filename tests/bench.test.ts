@@ -19,6 +19,7 @@ import { measureW2 } from '../bench/w2_conv.js';
 import { STEP_FLOPS, measureW5, profileW5 } from '../bench/w5_lenet.js';
 import { kernelsFor } from '../src/backend/backend.js';
 import { measureW3 } from '../bench/w3_rnn.js';
+import { forwardFlops, measureW6, w6Workload, W6_SHAPE } from '../bench/w6_charlm.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const tiny = { minReps: 3, maxReps: 3, targetMs: 1, sampleMs: 0.1 };
@@ -138,6 +139,24 @@ describe('bench helpers', () => {
     }
   });
 
+  it('W6 counts the LSTM and head FLOPs, trains (the loss falls) and measures each thread count', () => {
+    // 2·B·T·4H·(E + H) + 2·B·T·H·V = 2·2048·1024·320 + 2·2048·256·65.
+    expect(forwardFlops(W6_SHAPE)).toBe(1_342_177_280 + 68_157_440);
+    const s = { vocab: 7, embed: 4, hidden: 8, seq: 5, batch: 3 };
+    const w = w6Workload(s);
+    const before = w.loss();
+    for (let i = 0; i < 5; i++) w.step();
+    expect(w.loss()).toBeLessThan(before);
+    const rows = measureW6(s, [1, 2], tiny, 1);
+    expect(rows.map((r) => r.threads)).toEqual([1, 2]);
+    for (const r of rows) {
+      expectTiming(r.step.ms);
+      expectTiming(r.forward.ms);
+      expect(r.peakFraction).toBeNull();
+    }
+    expect(rows[1]!.speedup).toBeGreaterThan(0);
+  });
+
   it('the OpenBLAS harness runs a transposed shape, or says why it cannot', () => {
     const h = buildOpenblas();
     if (h.status === 'missing') {
@@ -160,7 +179,7 @@ describe('bench/run.ts --smoke --json', () => {
       const r = spawnSync(join(root, 'node_modules', '.bin', 'tsx'), ['bench/run.ts', '--smoke', '--threads', '2', '--json', out], { cwd: root, encoding: 'utf8', timeout: 60_000 });
       expect(r.stderr).not.toMatch(/Error/);
       expect(r.status).toBe(0);
-      for (const title of ['W0 peak', 'W1 SGEMM', 'W4 MLP', 'OpenBLAS', 'before:', 'Elementwise', 'W3 recurrent layers', 'W5 LeNet-5']) expect(r.stdout).toContain(title);
+      for (const title of ['W0 peak', 'W1 SGEMM', 'W4 MLP', 'OpenBLAS', 'before:', 'Elementwise', 'W3 recurrent layers', 'W5 LeNet-5', 'W6 char-level LSTM']) expect(r.stdout).toContain(title);
 
       const j = JSON.parse(readFileSync(out, 'utf8')) as {
         schema: string;

@@ -1,6 +1,6 @@
 // The dependency direction of DESIGN.md, enforced by parsing every import in src/**/*.ts:
 //   core ← kernels ← backend/* ← tensor.ts, engine.ts, primitives.ts ← ops ← autograd
-//        ← nn, optim, data, io ← train, models, explore, plot ← index.ts
+//        ← nn, optim, data, io ← train, models, explore, plot, text ← index.ts
 // A file may import its own layer or any layer below, never above. backend/reference and
 // backend/native never import each other; nothing imports src/index.ts; there are no import cycles
 // (type-only imports count for layering, and only type-only cycles among tensor.ts, engine.ts and
@@ -25,7 +25,7 @@ const LAYERS: Record<string, number> = {
   ops: 4,
   autograd: 5,
   nn: 6, optim: 6, data: 6, io: 6,
-  train: 7, models: 7, explore: 7, plot: 7,
+  train: 7, models: 7, explore: 7, plot: 7, text: 7,
   'index.ts': 8,
 };
 /**

@@ -1,5 +1,5 @@
 // F: the functional interface (PyTorch's torch.nn.functional): activations, softmax family, linear
-// and losses, dropout, convolutions, pooling and normalisation, all differentiable.
+// and losses, dropout, convolutions, pooling and normalisation, embedding, all differentiable.
 
 export { relu, leakyRelu, elu, softplus, gelu, sigmoid, tanh, step, heaviside } from '../ops/elementwise.js';
 export { softmax, logSoftmax, logsumexp } from '../ops/reduce.js';
@@ -20,5 +20,6 @@ export {
 } from '../ops/pool.js';
 export { batchNorm, layerNorm, groupNorm, type BatchNormOptions, type LayerNormOptions, type GroupNormOptions } from '../ops/norm.js';
 export { dropout2d } from './layers/dropout.js';
+export { embedding, oneHot, type EmbeddingOptions } from '../ops/embedding.js';
 export { lstm, gru, rnn } from './layers/rnn.js';
 export type { RnnOptions, RnnLengths } from '../ops/rnn.js';

@@ -23,6 +23,7 @@ export {
   BatchNormBase, BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm,
   type BatchNormModuleOptions, type LayerNormModuleOptions, type GroupNormModuleOptions,
 } from './layers/norm.js';
+export { Embedding, type EmbeddingModuleOptions, type FromPretrainedOptions } from './layers/embedding.js';
 export {
   RNN, LSTM, GRU, RNNCell, LSTMCell, GRUCell, RNNBase,
   type RnnModuleOptions, type RNNOptions, type RnnForwardOptions, type RnnCellOptions,

@@ -246,7 +246,12 @@ export function linear<D extends DType>(input: Tensor<D>, weight: Tensor, bias?:
   if (input.ndim === 0 || input.shape[input.ndim - 1] !== inF) {
     throw new ShapeError('linear', 'input', `must end in inFeatures=${inF}`, { input: input.shape, weight: weight.shape });
   }
-  const y = matmul(input, weight.ndim === 2 ? transpose2d(weight) : weight);
+  // NOTE: leading dims are folded into one (as PyTorch's addmm path does), so [B, T, in] is one GEMM
+  // forward and one per gradient, not a batch of small ones whose weight gradient needs a reduction.
+  const fold = input.ndim > 2 && weight.ndim === 2 && inF > 0;
+  const x = fold ? reshape(input, [-1, inF]) : input;
+  let y = matmul(x, weight.ndim === 2 ? transpose2d(weight) : weight);
+  if (fold) y = reshape(y, [...input.shape.slice(0, -1), weight.shape[0]!]);
   if (bias === undefined || bias === null) return y;
   assertTensor('linear', 'bias', bias);
   const outF = weight.ndim === 2 ? weight.shape[0]! : 1;

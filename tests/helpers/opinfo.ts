@@ -692,6 +692,16 @@ const indexingOps: OpInfo[] = [
       { desc: 'dim -1 nc', inputs: [m.randn([2, 3], { layout: 'transposed' })], args: { dim: -1, index: m.intValues([4], [2, 2, 0, 1]) } },
     ],
   }),
+  op<{ index: Tensor<'int32'>; options: F.EmbeddingOptions }>({
+    name: 'embedding',
+    fn: (xs, a) => F.embedding(a.index, x0(xs), a.options),
+    samples: (m) => [
+      { desc: '[2,3] indices, repeats', inputs: [m.randn([4, 3])], args: { index: m.intValues([2, 3], [3, 0, 3, 1, 1, 2]), options: {} } },
+      { desc: '1-D indices, nc weight', inputs: [m.randn([3, 4], { layout: 'transposed' })], args: { index: m.intValues([4], [2, 0, 2, 1]), options: {} } },
+      // NOTE: paddingIdx and scaleGradByFreq change the gradient on purpose (it is no longer the derivative),
+      // so they are checked against PyTorch's values in tests/nn/embedding.test.ts instead.
+    ],
+  }),
 ];
 
 // ---------------------------------------------------------------------------------------------------
