@@ -22,11 +22,13 @@ const tsx = join(root, 'node_modules/tsx/dist/cli.mjs');
 const env: NodeJS.ProcessEnv = { ...process.env };
 if (env.npm_config_nodedir === undefined && existsSync('/usr/include/node/node_api.h')) env.npm_config_nodedir = '/usr';
 for (const k of Object.keys(env)) if (k.startsWith('npm_lifecycle_') || k.startsWith('npm_package_')) delete env[k];
+// prebuildify's `node-gyp rebuild` compiles every ISA's kernels: on all cores (node-gyp reads JOBS).
+env.JOBS ??= 'max';
 
 const execFileP = promisify(execFile);
 async function run(cmd: string, args: string[], cwd: string): Promise<string> {
   try {
-    const { stdout } = await execFileP(cmd, args, { cwd, env, timeout: 240_000, maxBuffer: 64 << 20 });
+    const { stdout } = await execFileP(cmd, args, { cwd, env, timeout: 480_000, maxBuffer: 64 << 20 });
     return stdout;
   } catch (e) {
     const err = e as Error & { stdout?: string; stderr?: string };
@@ -58,7 +60,7 @@ beforeAll(async () => {
   writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, type: 'module' }));
   await run('npm', ['install', tarball, '--prefer-offline', '--no-audit', '--no-fund'], consumer);
   installed = join(consumer, 'node_modules', 'nodegrad');
-}, 300_000);
+}, 600_000);
 
 afterAll(() => {
   if (tmp && !process.env.NODEGRAD_KEEP_TMP) rmSync(tmp, { recursive: true, force: true });
