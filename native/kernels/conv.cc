@@ -26,6 +26,7 @@ constexpr int kSlotCol = 4;     // im2col / col2im block
 constexpr int kSlotRows = 5;    // per-row offsets of the im2col matrix
 constexpr int kSlotRanges = 6;  // valid output ranges per kernel column (direct path)
 constexpr int kSlotFlipped = 7; // calling thread: flipped weights (input gradient), partial sums (weight gradient)
+constexpr int kSlotBlock = 6;   // GEMM path, batched blocks: the block's gy rows or its product (slot 6 is the direct path's)
 
 /**
  * Bytes of one im2col block (rows × columns floats), measured on Zen 3 (512 KB L2): the forward and the
@@ -45,6 +46,18 @@ constexpr int64_t kDirectMaxChannelProduct = 4;
 
 inline int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 inline int64_t clamp_to(int64_t v, int64_t lo, int64_t hi) { return v < lo ? lo : (v > hi ? hi : v); }
+
+/**
+ * Images per im2col block for small images (the batched GEMM path): as many whole images (Ho·Wo columns
+ * each) as `rows` rows fit in `bytes`, at most `cap`; 1 (the per-image path) when fewer than 2 fit.
+ * One GEMM over several images replaces that many small ones whose packing and C-tile traffic dominate
+ * (LeNet: M = 6 or 16, K = 25..150, N = 100..784). Depends on the geometry only, not on the threads.
+ */
+int64_t images_per_block(int64_t rows, int64_t howo, int64_t bytes, int64_t cap) {
+  if (rows <= 0 || howo <= 0) return 1;
+  const int64_t k = min_of(bytes / (4 * rows) / howo, cap);
+  return k < 2 ? 1 : k;
+}
 
 /** Output positions o in [0, out) whose input position o·s + shift lies in [0, in), as [*lo, *hi). */
 inline void valid_range(int64_t shift, int64_t s, int64_t in, int64_t out, int64_t* lo, int64_t* hi) {
@@ -165,11 +178,11 @@ inline void scatter_add_row(float* __restrict d, const float* __restrict s, int6
 
 /**
  * col[i][j − j0] = X(row i, output position j) for the `nrows` rows described by `rows` and output
- * positions j = oh·Wo + ow in [j0, j1) of one image and group (row stride j1 − j0). x points at that
- * group's first channel; sH, sW are its strides.
+ * positions j = oh·Wo + ow in [j0, j1) of one image and group (row stride ld ≥ j1 − j0). x points at
+ * that group's first channel; sH, sW are its strides.
  */
-void im2col(const ConvGeometry& g, const float* x, int64_t sH, int64_t sW, const RowInfo* rows, int64_t nrows, int64_t j0, int64_t j1, float* col) {
-  const int64_t ld = j1 - j0;
+void im2col(const ConvGeometry& g, const float* x, int64_t sH, int64_t sW, const RowInfo* rows, int64_t nrows, int64_t j0, int64_t j1, float* col,
+            int64_t ld) {
   const int64_t step = g.stride_w * sW;
   for (int64_t r = 0; r < nrows; ++r) {
     const RowInfo& ri = rows[r];
@@ -194,8 +207,7 @@ void im2col(const ConvGeometry& g, const float* x, int64_t sH, int64_t sW, const
 }
 
 /** The adjoint of im2col into a contiguous gx (one image and group): gx[...] += col[...], inside positions only. */
-void col2im(const ConvGeometry& g, float* gx, const RowInfo* rows, int64_t nrows, int64_t j0, int64_t j1, const float* col) {
-  const int64_t ld = j1 - j0;
+void col2im(const ConvGeometry& g, float* gx, const RowInfo* rows, int64_t nrows, int64_t j0, int64_t j1, const float* col, int64_t ld) {
   for (int64_t r = 0; r < nrows; ++r) {
     const RowInfo& ri = rows[r];
     const float* s = col + r * ld;
@@ -214,154 +226,13 @@ void col2im(const ConvGeometry& g, float* gx, const RowInfo* rows, int64_t nrows
   }
 }
 
-// ---- task scheduling -------------------------------------------------------------------------------
-
-/**
- * Tasks handed out one at a time through an atomic counter. A task's result never depends on the thread
- * that runs it, so this changes no result; what it buys is that a thread the OS preempts (a shared
- * machine) does not hold the region up by a static share of the work.
- */
-struct TaskQueue {
-  int64_t next = 0;
-  int64_t count = 0;
-  bool pop(int64_t* t) {
-    *t = __atomic_fetch_add(&next, 1, __ATOMIC_RELAXED);
-    return *t < count;
-  }
-};
-
-/** Runs body(ith, nth, lo, hi) once per thread, on as many threads as there are tasks (one: inline, so an
- * sgemm inside may use the pool itself). The body pops tasks from `q`. */
-template <typename F>
-inline void run_tasks(TaskQueue& q, F& body) {
-  const int64_t nth = min_of<int64_t>(num_threads(), q.count);
-  if (nth <= 0) return;
-  parallel(nth, 1, body);
-}
-
-// ---- GEMM path ------------------------------------------------------------------------------------
-
-/** Forward: tasks are image × group × block of output positions. */
-void forward_gemm(const ConvGeometry& g, const float* x, const int64_t* xs, const float* w, const float* bias, float* out) {
-  const Sizes z = sizes_of(g);
-  const int64_t cols = block_cols(z.kg, z.howo, kFwdBlockBytes);
-  const int64_t nb = ceil_div(z.howo, cols);
-  TaskQueue q;
-  q.count = g.N * g.groups * nb;
-  auto body = [&](int, int, int64_t, int64_t) {
-    RowInfo* rows = static_cast<RowInfo*>(scratch(kSlotRows, static_cast<size_t>(z.kg) * sizeof(RowInfo)));
-    float* col = static_cast<float*>(scratch(kSlotCol, static_cast<size_t>(z.kg * cols) * sizeof(float)));
-    if (!rows || !col) return;  // out of memory: nothing sensible to do in a kernel
-    fill_rows(g, xs[1], 0, z.kg, rows);
-    for (int64_t t; q.pop(&t);) {
-      const int64_t b = t % nb, ng = t / nb, grp = ng % g.groups, n = ng / g.groups;
-      const int64_t j0 = b * cols, j1 = min_of(z.howo, j0 + cols), nc = j1 - j0;
-      im2col(g, x + n * xs[0] + grp * z.cin_g * xs[1], xs[2], xs[3], rows, z.kg, j0, j1, col);
-      float* o = out + (n * g.Cout + grp * z.cout_g) * z.howo + j0;
-      sgemm(1, false, false, z.cout_g, nc, z.kg, 1.0f, w + grp * z.cout_g * z.kg, 0, z.kg, col, 0, nc, 0.0f, o, 0, z.howo);
-      if (bias) {
-        for (int64_t co = 0; co < z.cout_g; ++co) {
-          const float bv = bias[grp * z.cout_g + co];
-          float* row = o + co * z.howo;
-          for (int64_t j = 0; j < nc; ++j) row[j] += bv;
-        }
-      }
-    }
-  };
-  run_tasks(q, body);
-}
-
-/**
- * Input gradient: tasks are image × group × chunk of input channels (each owns its channels' planes of
- * gx: col = Wᵀ·gy one block of output positions at a time, then col2im). Chunks of at least 8 channels,
- * fewer chunks when there are many images.
- */
-void backward_input_gemm(const ConvGeometry& g, const float* gy, const float* w, float* gx) {
-  const Sizes z = sizes_of(g);
-  const int64_t per = g.N * g.groups;
-  const int64_t chunk = per >= 8 ? z.cin_g : max_of<int64_t>(min_of<int64_t>(8, z.cin_g), ceil_div(z.cin_g, ceil_div(8, per)));
-  const int64_t nch = ceil_div(z.cin_g, chunk);
-  const int64_t cols = block_cols(chunk * z.kk, z.howo, kBwdInputBlockBytes);
-  const int64_t nb = ceil_div(z.howo, cols);
-  TaskQueue q;
-  q.count = per * nch;
-  auto body = [&](int, int, int64_t, int64_t) {
-    RowInfo* rows = static_cast<RowInfo*>(scratch(kSlotRows, static_cast<size_t>(chunk * z.kk) * sizeof(RowInfo)));
-    float* col = static_cast<float*>(scratch(kSlotCol, static_cast<size_t>(chunk * z.kk * cols) * sizeof(float)));
-    if (!rows || !col) return;
-    for (int64_t t; q.pop(&t);) {
-      const int64_t c = t % nch, ng = t / nch, grp = ng % g.groups, n = ng / g.groups;
-      const int64_t c0 = c * chunk, c1 = min_of(z.cin_g, c0 + chunk);
-      const int64_t r0 = c0 * z.kk, nr = (c1 - c0) * z.kk;
-      float* gxg = gx + (n * g.Cin + grp * z.cin_g) * z.hw;
-      zero_fill(gxg + c0 * z.hw, (c1 - c0) * z.hw);
-      fill_rows(g, z.hw, r0, nr, rows);
-      const float* gyg = gy + (n * g.Cout + grp * z.cout_g) * z.howo;
-      for (int64_t b = 0; b < nb; ++b) {
-        const int64_t j0 = b * cols, j1 = min_of(z.howo, j0 + cols), nc = j1 - j0;
-        sgemm(1, true, false, nr, nc, z.cout_g, 1.0f, w + grp * z.cout_g * z.kg + r0, 0, z.kg, gyg + j0, 0, z.howo, 0.0f, col, 0, nc);
-        col2im(g, gxg, rows, nr, j0, j1, col);
-      }
-    }
-  };
-  run_tasks(q, body);
-}
-
-/**
- * Weight gradient gW = Σ_n gy_n·col_nᵀ: tasks are group × chunk of im2col rows (weight columns, at most
- * 256) × group of images, each summing its images into its own partial (the task's im2col rows only);
- * the partials are then added in image-group order. None of the splits depends on the thread count.
- */
-void backward_weight_gemm(const ConvGeometry& g, const float* x, const int64_t* xs, const float* gy, float* gw) {
-  const Sizes z = sizes_of(g);
-  const int64_t chunk = min_of(z.kg, ceil_div(ceil_div(z.kg, ceil_div(z.kg, 256)), 16) * 16);
-  const int64_t nch = ceil_div(z.kg, chunk);
-  const int64_t nig = min_of<int64_t>(g.N, 8);
-  const int64_t ipg = ceil_div(g.N, nig);
-  const int64_t cols = block_cols(chunk, z.howo, kBwdWeightBlockBytes);
-  const int64_t nb = ceil_div(z.howo, cols);
-  const int64_t wsize = g.Cout * z.kg;
-  // Partial sums of image groups 1.. (group 0 writes gw itself).
-  float* part = nullptr;
-  if (nig > 1) {
-    part = static_cast<float*>(scratch(kSlotFlipped, static_cast<size_t>((nig - 1) * wsize) * sizeof(float)));
-    if (!part) return;
-  }
-  TaskQueue q;
-  q.count = g.groups * nch * nig;
-  auto body = [&](int, int, int64_t, int64_t) {
-    RowInfo* rows = static_cast<RowInfo*>(scratch(kSlotRows, static_cast<size_t>(chunk) * sizeof(RowInfo)));
-    float* col = static_cast<float*>(scratch(kSlotCol, static_cast<size_t>(chunk * cols) * sizeof(float)));
-    if (!rows || !col) return;
-    for (int64_t t; q.pop(&t);) {
-      const int64_t ig = t % nig, c = (t / nig) % nch, grp = t / (nig * nch);
-      const int64_t r0 = c * chunk, nr = min_of(chunk, z.kg - r0);
-      fill_rows(g, xs[1], r0, nr, rows);
-      float* dst = (ig == 0 ? gw : part + (ig - 1) * wsize) + grp * z.cout_g * z.kg + r0;
-      float beta = 0.0f;
-      for (int64_t n = ig * ipg; n < min_of(g.N, (ig + 1) * ipg); ++n) {
-        const float* xg = x + n * xs[0] + grp * z.cin_g * xs[1];
-        const float* gyg = gy + (n * g.Cout + grp * z.cout_g) * z.howo;
-        for (int64_t b = 0; b < nb; ++b) {
-          const int64_t j0 = b * cols, j1 = min_of(z.howo, j0 + cols), nc = j1 - j0;
-          im2col(g, xg, xs[2], xs[3], rows, nr, j0, j1, col);
-          sgemm(1, false, true, z.cout_g, nr, nc, 1.0f, gyg + j0, 0, z.howo, col, 0, nc, beta, dst, 0, z.kg);
-          beta = 1.0f;
-        }
-      }
-      if (beta == 0.0f) {  // an image group past the batch (N < 8·ipg): an empty sum
-        for (int64_t co = 0; co < z.cout_g; ++co) zero_fill(dst + co * z.kg, nr);
-      }
-    }
-  };
-  run_tasks(q, body);
-  for (int64_t ig = 1; ig < nig; ++ig) {
-    const float* p = part + (ig - 1) * wsize;
-    for (int64_t i = 0; i < wsize; ++i) gw[i] += p[i];
+/** gyb[co][i·Ho·Wo + j] = gy(n0 + i, co0 + co, j) for ni images and cout_g channels (row stride ni·Ho·Wo). */
+void gather_gy(const ConvGeometry& g, const Sizes& z, const float* gy, int64_t n0, int64_t ni, int64_t co0, float* gyb) {
+  const int64_t ld = ni * z.howo;
+  for (int64_t co = 0; co < z.cout_g; ++co) {
+    for (int64_t i = 0; i < ni; ++i) gather_row(gyb + co * ld + i * z.howo, gy + ((n0 + i) * g.Cout + co0 + co) * z.howo, z.howo, 1);
   }
 }
-
-// ---- direct path ----------------------------------------------------------------------------------
 
 /**
  * The input planes of one image and group for the direct path, zero-padded and split by column phase of
@@ -407,6 +278,290 @@ void fill_planes(const ConvGeometry& g, const Planes& p, const float* x, int64_t
     }
   }
 }
+
+/**
+ * Padded planes stay near the size of the data (huge dilations or output sizes past the input take the
+ * GEMM path, whose buffers do not grow with them).
+ */
+bool planes_fit(const ConvGeometry& g) {
+  const double hp = static_cast<double>(g.Ho - 1) * static_cast<double>(g.stride_h) + static_cast<double>(g.kh - 1) * static_cast<double>(g.dil_h) + 1;
+  const double wp = static_cast<double>(g.Wo) * static_cast<double>(g.stride_w) + static_cast<double>(g.kw - 1) * static_cast<double>(g.dil_w);
+  const double plane = hp * wp;
+  const double data = static_cast<double>(g.H) * static_cast<double>(g.W) + static_cast<double>(g.Ho) * static_cast<double>(g.Wo);
+  return plane <= 4.0 * data + 4096.0 && plane * static_cast<double>(g.Cin / g.groups) <= 16.0 * 1024 * 1024;
+}
+
+/**
+ * im2col rows [r0, r0 + nr) of one image from its padded planes P (channels from c0 on, planes_of layout):
+ * row (ci, ki, kj), output row oh is the contiguous run of Wo floats at padded row oh·stride_h + ki·dil_h,
+ * tap kj, so every run is a plain copy. col[i][oh·Wo + ow], row stride ld.
+ */
+void im2col_planes(const ConvGeometry& g, const Planes& p, const float* P, int64_t c0, int64_t r0, int64_t nr, float* col, int64_t ld) {
+  const int64_t kk = g.kh * g.kw;
+  for (int64_t i = 0; i < nr; ++i) {
+    const int64_t r = r0 + i, ci = r / kk, ki = (r % kk) / g.kw, kj = r % g.kw;
+    const int64_t t = kj * g.dil_w;
+    const float* src = P + (ci - c0) * p.plane + ki * g.dil_h * p.row + (t % p.sw) * p.wph + t / p.sw;
+    float* d = col + i * ld;
+    for (int64_t oh = 0; oh < g.Ho; ++oh) gather_row(d + oh * g.Wo, src + oh * g.stride_h * p.row, g.Wo, 1);
+  }
+}
+
+// ---- task scheduling -------------------------------------------------------------------------------
+
+/**
+ * Tasks handed out one at a time through an atomic counter. A task's result never depends on the thread
+ * that runs it, so this changes no result; what it buys is that a thread the OS preempts (a shared
+ * machine) does not hold the region up by a static share of the work.
+ */
+struct TaskQueue {
+  int64_t next = 0;
+  int64_t count = 0;
+  bool pop(int64_t* t) {
+    *t = __atomic_fetch_add(&next, 1, __ATOMIC_RELAXED);
+    return *t < count;
+  }
+};
+
+/** Runs body(ith, nth, lo, hi) once per thread, on as many threads as there are tasks (one: inline, so an
+ * sgemm inside may use the pool itself). The body pops tasks from `q`. */
+template <typename F>
+inline void run_tasks(TaskQueue& q, F& body) {
+  const int64_t nth = min_of<int64_t>(num_threads(), q.count);
+  if (nth <= 0) return;
+  parallel(nth, 1, body);
+}
+
+// ---- GEMM path ------------------------------------------------------------------------------------
+
+/** Forward: tasks are image × group × block of output positions. */
+void forward_gemm(const ConvGeometry& g, const float* x, const int64_t* xs, const float* w, const float* bias, float* out) {
+  const Sizes z = sizes_of(g);
+  const int64_t cols = block_cols(z.kg, z.howo, kFwdBlockBytes);
+  const int64_t nb = ceil_div(z.howo, cols);
+  TaskQueue q;
+  q.count = g.N * g.groups * nb;
+  auto body = [&](int, int, int64_t, int64_t) {
+    RowInfo* rows = static_cast<RowInfo*>(scratch(kSlotRows, static_cast<size_t>(z.kg) * sizeof(RowInfo)));
+    float* col = static_cast<float*>(scratch(kSlotCol, static_cast<size_t>(z.kg * cols) * sizeof(float)));
+    if (!rows || !col) return;  // out of memory: nothing sensible to do in a kernel
+    fill_rows(g, xs[1], 0, z.kg, rows);
+    for (int64_t t; q.pop(&t);) {
+      const int64_t b = t % nb, ng = t / nb, grp = ng % g.groups, n = ng / g.groups;
+      const int64_t j0 = b * cols, j1 = min_of(z.howo, j0 + cols), nc = j1 - j0;
+      im2col(g, x + n * xs[0] + grp * z.cin_g * xs[1], xs[2], xs[3], rows, z.kg, j0, j1, col, nc);
+      float* o = out + (n * g.Cout + grp * z.cout_g) * z.howo + j0;
+      sgemm(1, false, false, z.cout_g, nc, z.kg, 1.0f, w + grp * z.cout_g * z.kg, 0, z.kg, col, 0, nc, 0.0f, o, 0, z.howo);
+      if (bias) {
+        for (int64_t co = 0; co < z.cout_g; ++co) {
+          const float bv = bias[grp * z.cout_g + co];
+          float* row = o + co * z.howo;
+          for (int64_t j = 0; j < nc; ++j) row[j] += bv;
+        }
+      }
+    }
+  };
+  run_tasks(q, body);
+}
+
+/**
+ * Input gradient: tasks are image × group × chunk of input channels (each owns its channels' planes of
+ * gx: col = Wᵀ·gy one block of output positions at a time, then col2im). Chunks of at least 8 channels,
+ * fewer chunks when there are many images.
+ */
+void backward_input_gemm(const ConvGeometry& g, const float* gy, const float* w, float* gx) {
+  const Sizes z = sizes_of(g);
+  const int64_t per = g.N * g.groups;
+  const int64_t chunk = per >= 8 ? z.cin_g : max_of<int64_t>(min_of<int64_t>(8, z.cin_g), ceil_div(z.cin_g, ceil_div(8, per)));
+  const int64_t nch = ceil_div(z.cin_g, chunk);
+  const int64_t cols = block_cols(chunk * z.kk, z.howo, kBwdInputBlockBytes);
+  const int64_t nb = ceil_div(z.howo, cols);
+  TaskQueue q;
+  q.count = per * nch;
+  auto body = [&](int, int, int64_t, int64_t) {
+    RowInfo* rows = static_cast<RowInfo*>(scratch(kSlotRows, static_cast<size_t>(chunk * z.kk) * sizeof(RowInfo)));
+    float* col = static_cast<float*>(scratch(kSlotCol, static_cast<size_t>(chunk * z.kk * cols) * sizeof(float)));
+    if (!rows || !col) return;
+    for (int64_t t; q.pop(&t);) {
+      const int64_t c = t % nch, ng = t / nch, grp = ng % g.groups, n = ng / g.groups;
+      const int64_t c0 = c * chunk, c1 = min_of(z.cin_g, c0 + chunk);
+      const int64_t r0 = c0 * z.kk, nr = (c1 - c0) * z.kk;
+      float* gxg = gx + (n * g.Cin + grp * z.cin_g) * z.hw;
+      zero_fill(gxg + c0 * z.hw, (c1 - c0) * z.hw);
+      fill_rows(g, z.hw, r0, nr, rows);
+      const float* gyg = gy + (n * g.Cout + grp * z.cout_g) * z.howo;
+      for (int64_t b = 0; b < nb; ++b) {
+        const int64_t j0 = b * cols, j1 = min_of(z.howo, j0 + cols), nc = j1 - j0;
+        sgemm(1, true, false, nr, nc, z.cout_g, 1.0f, w + grp * z.cout_g * z.kg + r0, 0, z.kg, gyg + j0, 0, z.howo, 0.0f, col, 0, nc);
+        col2im(g, gxg, rows, nr, j0, j1, col, nc);
+      }
+    }
+  };
+  run_tasks(q, body);
+}
+
+/**
+ * Weight gradient gW = Σ_n gy_n·col_nᵀ: tasks are group × chunk of im2col rows (weight columns, at most
+ * 256) × group of images, each summing its images into its own partial (the task's im2col rows only);
+ * the partials are then added in image-group order. None of the splits depends on the thread count.
+ */
+void backward_weight_gemm(const ConvGeometry& g, const float* x, const int64_t* xs, const float* gy, float* gw) {
+  const Sizes z = sizes_of(g);
+  const int64_t chunk = min_of(z.kg, ceil_div(ceil_div(z.kg, ceil_div(z.kg, 256)), 16) * 16);
+  const int64_t nch = ceil_div(z.kg, chunk);
+  const int64_t nig = min_of<int64_t>(g.N, 8);
+  const int64_t ipg = ceil_div(g.N, nig);
+  const int64_t cols = block_cols(chunk, z.howo, kBwdWeightBlockBytes);
+  const int64_t nb = ceil_div(z.howo, cols);
+  const int64_t wsize = g.Cout * z.kg;
+  // Partial sums of image groups 1.. (group 0 writes gw itself).
+  float* part = nullptr;
+  if (nig > 1) {
+    part = static_cast<float*>(scratch(kSlotFlipped, static_cast<size_t>((nig - 1) * wsize) * sizeof(float)));
+    if (!part) return;
+  }
+  // Small images: blocks of nbi images of the image group, one gy_block·colᵀ each (gy gathered per block).
+  const int64_t nbi = images_per_block(chunk, z.howo, kBwdWeightBlockBytes, ipg);
+  const int64_t colsz = nbi > 1 ? nbi * z.howo : cols;
+  // Batched blocks take their im2col rows from padded planes (plain copies) when they fit.
+  const bool use_planes = nbi > 1 && planes_fit(g);
+  const Planes pl = planes_of(g);
+  const int64_t chunk_ch = min_of(z.cin_g, ceil_div(chunk, z.kk) + 1);  // channels a row chunk touches, at most
+  const size_t slot5 = use_planes ? static_cast<size_t>(chunk_ch * pl.plane) * sizeof(float) : static_cast<size_t>(chunk) * sizeof(RowInfo);
+  TaskQueue q;
+  q.count = g.groups * nch * nig;
+  auto body = [&](int, int, int64_t, int64_t) {
+    void* s5 = scratch(kSlotRows, slot5);
+    float* col = static_cast<float*>(scratch(kSlotCol, static_cast<size_t>(chunk * colsz) * sizeof(float)));
+    float* gyb = nbi > 1 ? static_cast<float*>(scratch(kSlotBlock, static_cast<size_t>(z.cout_g * colsz) * sizeof(float))) : nullptr;
+    if (!s5 || !col || (nbi > 1 && !gyb)) return;
+    RowInfo* rows = static_cast<RowInfo*>(s5);
+    float* P = static_cast<float*>(s5);
+    for (int64_t t; q.pop(&t);) {
+      const int64_t ig = t % nig, c = (t / nig) % nch, grp = t / (nig * nch);
+      const int64_t r0 = c * chunk, nr = min_of(chunk, z.kg - r0);
+      const int64_t c0 = r0 / z.kk, c1 = (r0 + nr - 1) / z.kk + 1;
+      if (!use_planes) fill_rows(g, xs[1], r0, nr, rows);
+      float* dst = (ig == 0 ? gw : part + (ig - 1) * wsize) + grp * z.cout_g * z.kg + r0;
+      float beta = 0.0f;
+      const int64_t nend = min_of(g.N, (ig + 1) * ipg);
+      for (int64_t n0 = ig * ipg; nbi > 1 && n0 < nend; n0 += nbi) {
+        const int64_t ni = min_of(nend - n0, nbi), nc = ni * z.howo;
+        gather_gy(g, z, gy, n0, ni, grp * z.cout_g, gyb);
+        for (int64_t i = 0; i < ni; ++i) {
+          const float* xg = x + (n0 + i) * xs[0] + grp * z.cin_g * xs[1];
+          if (use_planes) {
+            fill_planes(g, pl, xg + c0 * xs[1], xs[1], xs[2], xs[3], c1 - c0, P);
+            im2col_planes(g, pl, P, c0, r0, nr, col + i * z.howo, nc);
+          } else {
+            im2col(g, xg, xs[2], xs[3], rows, nr, 0, z.howo, col + i * z.howo, nc);
+          }
+        }
+        sgemm(1, false, true, z.cout_g, nr, nc, 1.0f, gyb, 0, nc, col, 0, nc, beta, dst, 0, z.kg);
+        beta = 1.0f;
+      }
+      for (int64_t n = ig * ipg; nbi == 1 && n < nend; ++n) {
+        const float* xg = x + n * xs[0] + grp * z.cin_g * xs[1];
+        const float* gyg = gy + (n * g.Cout + grp * z.cout_g) * z.howo;
+        for (int64_t b = 0; b < nb; ++b) {
+          const int64_t j0 = b * cols, j1 = min_of(z.howo, j0 + cols), nc = j1 - j0;
+          im2col(g, xg, xs[2], xs[3], rows, nr, j0, j1, col, nc);
+          sgemm(1, false, true, z.cout_g, nr, nc, 1.0f, gyg + j0, 0, z.howo, col, 0, nc, beta, dst, 0, z.kg);
+          beta = 1.0f;
+        }
+      }
+      if (beta == 0.0f) {  // an image group past the batch (N < 8·ipg): an empty sum
+        for (int64_t co = 0; co < z.cout_g; ++co) zero_fill(dst + co * z.kg, nr);
+      }
+    }
+  };
+  run_tasks(q, body);
+  for (int64_t ig = 1; ig < nig; ++ig) {
+    const float* p = part + (ig - 1) * wsize;
+    for (int64_t i = 0; i < wsize; ++i) gw[i] += p[i];
+  }
+}
+
+
+// ---- batched GEMM path (small images) -------------------------------------------------------------
+
+/** Forward over blocks of nbi images: tasks are group × image block; one W·col per task, then the rows to NCHW. */
+void forward_gemm_batched(const ConvGeometry& g, const float* x, const int64_t* xs, const float* w, const float* bias, float* out, int64_t nbi) {
+  const Sizes z = sizes_of(g);
+  const int64_t nblk = ceil_div(g.N, nbi);
+  // The im2col rows from padded planes (plain copies) when they fit, else row by row with bounds.
+  const bool use_planes = planes_fit(g);
+  const Planes pl = planes_of(g);
+  const size_t slot5 = use_planes ? static_cast<size_t>(z.cin_g * pl.plane) * sizeof(float) : static_cast<size_t>(z.kg) * sizeof(RowInfo);
+  TaskQueue q;
+  q.count = nblk * g.groups;
+  auto body = [&](int, int, int64_t, int64_t) {
+    void* s5 = scratch(kSlotRows, slot5);
+    float* col = static_cast<float*>(scratch(kSlotCol, static_cast<size_t>(z.kg * nbi * z.howo) * sizeof(float)));
+    float* c = static_cast<float*>(scratch(kSlotBlock, static_cast<size_t>(z.cout_g * nbi * z.howo) * sizeof(float)));
+    if (!s5 || !col || !c) return;
+    RowInfo* rows = static_cast<RowInfo*>(s5);
+    float* P = static_cast<float*>(s5);
+    if (!use_planes) fill_rows(g, xs[1], 0, z.kg, rows);
+    for (int64_t t; q.pop(&t);) {
+      const int64_t grp = t % g.groups, blk = t / g.groups;
+      const int64_t n0 = blk * nbi, ni = min_of(g.N - n0, nbi), nc = ni * z.howo;
+      for (int64_t i = 0; i < ni; ++i) {
+        const float* xg = x + (n0 + i) * xs[0] + grp * z.cin_g * xs[1];
+        if (use_planes) {
+          fill_planes(g, pl, xg, xs[1], xs[2], xs[3], z.cin_g, P);
+          im2col_planes(g, pl, P, 0, 0, z.kg, col + i * z.howo, nc);
+        } else {
+          im2col(g, xg, xs[2], xs[3], rows, z.kg, 0, z.howo, col + i * z.howo, nc);
+        }
+      }
+      sgemm(1, false, false, z.cout_g, nc, z.kg, 1.0f, w + grp * z.cout_g * z.kg, 0, z.kg, col, 0, nc, 0.0f, c, 0, nc);
+      for (int64_t co = 0; co < z.cout_g; ++co) {
+        const Vec bv = Vec::set1(bias ? bias[grp * z.cout_g + co] : 0.0f);
+        for (int64_t i = 0; i < ni; ++i) {
+          const float* s = c + co * nc + i * z.howo;
+          float* d = out + ((n0 + i) * g.Cout + grp * z.cout_g + co) * z.howo;
+          int64_t j = 0;
+          for (; j + Vec::kLanes <= z.howo; j += Vec::kLanes) Vec::storeu(d + j, Vec::add(Vec::loadu(s + j), bv));
+          if (j < z.howo) {
+            const int r = static_cast<int>(z.howo - j);
+            Vec::store_partial(d + j, Vec::add(Vec::load_partial(s + j, r), bv), r);
+          }
+        }
+      }
+    }
+  };
+  run_tasks(q, body);
+}
+
+/** Input gradient over blocks of nbi images: tasks are group × image block; col = Wᵀ·gy_block, then col2im per image. */
+void backward_input_gemm_batched(const ConvGeometry& g, const float* gy, const float* w, float* gx, int64_t nbi) {
+  const Sizes z = sizes_of(g);
+  const int64_t nblk = ceil_div(g.N, nbi);
+  TaskQueue q;
+  q.count = nblk * g.groups;
+  auto body = [&](int, int, int64_t, int64_t) {
+    RowInfo* rows = static_cast<RowInfo*>(scratch(kSlotRows, static_cast<size_t>(z.kg) * sizeof(RowInfo)));
+    float* col = static_cast<float*>(scratch(kSlotCol, static_cast<size_t>(z.kg * nbi * z.howo) * sizeof(float)));
+    float* gyb = static_cast<float*>(scratch(kSlotBlock, static_cast<size_t>(z.cout_g * nbi * z.howo) * sizeof(float)));
+    if (!rows || !col || !gyb) return;
+    fill_rows(g, z.hw, 0, z.kg, rows);
+    for (int64_t t; q.pop(&t);) {
+      const int64_t grp = t % g.groups, blk = t / g.groups;
+      const int64_t n0 = blk * nbi, ni = min_of(g.N - n0, nbi), nc = ni * z.howo;
+      gather_gy(g, z, gy, n0, ni, grp * z.cout_g, gyb);
+      sgemm(1, true, false, z.kg, nc, z.cout_g, 1.0f, w + grp * z.cout_g * z.kg, 0, z.kg, gyb, 0, nc, 0.0f, col, 0, nc);
+      for (int64_t i = 0; i < ni; ++i) {
+        float* gxg = gx + ((n0 + i) * g.Cin + grp * z.cin_g) * z.hw;
+        zero_fill(gxg, z.cin_g * z.hw);
+        col2im(g, gxg, rows, z.kg, 0, z.howo, col + i * z.howo, nc);
+      }
+    }
+  };
+  run_tasks(q, body);
+}
+
+// ---- direct path ----------------------------------------------------------------------------------
 
 /** Offsets of every kernel column's run in a padded row (its phase block plus its shift), in per-thread scratch. */
 int64_t* tap_offsets(const ConvGeometry& g, const Planes& p) {
@@ -547,18 +702,6 @@ void backward_input_scatter(const ConvGeometry& g, const float* gy, const float*
 }
 
 /**
- * Padded planes stay near the size of the data (huge dilations or output sizes past the input take the
- * GEMM path, whose buffers do not grow with them).
- */
-bool planes_fit(const ConvGeometry& g) {
-  const double hp = static_cast<double>(g.Ho - 1) * static_cast<double>(g.stride_h) + static_cast<double>(g.kh - 1) * static_cast<double>(g.dil_h) + 1;
-  const double wp = static_cast<double>(g.Wo) * static_cast<double>(g.stride_w) + static_cast<double>(g.kw - 1) * static_cast<double>(g.dil_w);
-  const double plane = hp * wp;
-  const double data = static_cast<double>(g.H) * static_cast<double>(g.W) + static_cast<double>(g.Ho) * static_cast<double>(g.Wo);
-  return plane <= 4.0 * data + 4096.0 && plane * static_cast<double>(g.Cin / g.groups) <= 16.0 * 1024 * 1024;
-}
-
-/**
  * The input gradient of a stride-1 convolution is a stride-1 convolution of gy with the weights flipped
  * in both spatial dims and input/output channels swapped (per group), padded by dil·(k − 1) − pad.
  * Fills *f with that geometry; false when it does not apply.
@@ -676,6 +819,12 @@ void conv2d(const ConvGeometry& g, const float* x, const int64_t* x_strides, con
   }
   if (use_direct(g)) {
     forward_direct(g, x, x_strides, w, bias, out);
+    return;
+  }
+  const Sizes z = sizes_of(g);
+  const int64_t nbi = images_per_block(z.kg, z.howo, kFwdBlockBytes, ceil_div(g.N, 8));
+  if (nbi > 1) {
+    forward_gemm_batched(g, x, x_strides, w, bias, out, nbi);
   } else {
     forward_gemm(g, x, x_strides, w, bias, out);
   }
@@ -689,6 +838,12 @@ void conv2d_backward_input(const ConvGeometry& g, const float* gy, const float* 
   }
   if (use_direct(g)) {
     backward_input_direct(g, gy, w, gx);
+    return;
+  }
+  const Sizes z = sizes_of(g);
+  const int64_t nbi = images_per_block(z.kg, z.howo, kBwdInputBlockBytes, ceil_div(g.N, 8));
+  if (nbi > 1) {
+    backward_input_gemm_batched(g, gy, w, gx, nbi);
   } else {
     backward_input_gemm(g, gy, w, gx);
   }
