@@ -307,6 +307,45 @@ void im2col_planes(const ConvGeometry& g, const Planes& p, const float* P, int64
   }
 }
 
+/** The adjoint of im2col_planes for all rows: P[...] += col[...] (P in planes_of layout, channels from 0). */
+void col2im_planes(const ConvGeometry& g, const Planes& p, float* P, int64_t nr, const float* col, int64_t ld) {
+  const int64_t kk = g.kh * g.kw;
+  for (int64_t r = 0; r < nr; ++r) {
+    const int64_t ci = r / kk, ki = (r % kk) / g.kw, kj = r % g.kw;
+    const int64_t t = kj * g.dil_w;
+    float* dst = P + ci * p.plane + ki * g.dil_h * p.row + (t % p.sw) * p.wph + t / p.sw;
+    const float* s = col + r * ld;
+    for (int64_t oh = 0; oh < g.Ho; ++oh) scatter_add_row(dst + oh * g.stride_h * p.row, s + oh * g.Wo, g.Wo, 1);
+  }
+}
+
+/**
+ * The adjoint of fill_planes into a contiguous gx (nch planes of H·W): every input position a plane holds
+ * is held once, so gx = its value there; positions no plane holds (never read) are 0.
+ */
+void planes_to_image(const ConvGeometry& g, const Planes& p, const float* P, int64_t nch, float* gx) {
+  const int64_t hw = g.H * g.W;
+  zero_fill(gx, nch * hw);
+  for (int64_t c = 0; c < nch; ++c) {
+    for (int64_t r = 0; r < p.hp; ++r) {
+      const int64_t ih = r - g.pad_h;
+      if (ih < 0 || ih >= g.H) continue;
+      const float* s = P + c * p.plane + r * p.row;
+      float* grow = gx + c * hw + ih * g.W;
+      for (int64_t ph = 0; ph < p.sw; ++ph, s += p.wph) {
+        int64_t lo, hi;
+        valid_range(ph - g.pad_w, p.sw, g.W, p.wph, &lo, &hi);
+        float* d = grow + lo * p.sw + ph - g.pad_w;
+        if (p.sw == 1) {
+          gather_row(d, s + lo, hi - lo, 1);
+        } else {
+          for (int64_t i = lo; i < hi; ++i) d[(i - lo) * p.sw] = s[i];
+        }
+      }
+    }
+  }
+}
+
 // ---- task scheduling -------------------------------------------------------------------------------
 
 /**
@@ -538,14 +577,20 @@ void forward_gemm_batched(const ConvGeometry& g, const float* x, const int64_t* 
 void backward_input_gemm_batched(const ConvGeometry& g, const float* gy, const float* w, float* gx, int64_t nbi) {
   const Sizes z = sizes_of(g);
   const int64_t nblk = ceil_div(g.N, nbi);
+  // col2im into padded planes (plain adds), then their inside to gx, when they fit; else row by row.
+  const bool use_planes = planes_fit(g);
+  const Planes pl = planes_of(g);
+  const size_t slot5 = use_planes ? static_cast<size_t>(z.cin_g * pl.plane) * sizeof(float) : static_cast<size_t>(z.kg) * sizeof(RowInfo);
   TaskQueue q;
   q.count = nblk * g.groups;
   auto body = [&](int, int, int64_t, int64_t) {
-    RowInfo* rows = static_cast<RowInfo*>(scratch(kSlotRows, static_cast<size_t>(z.kg) * sizeof(RowInfo)));
+    void* s5 = scratch(kSlotRows, slot5);
     float* col = static_cast<float*>(scratch(kSlotCol, static_cast<size_t>(z.kg * nbi * z.howo) * sizeof(float)));
     float* gyb = static_cast<float*>(scratch(kSlotBlock, static_cast<size_t>(z.cout_g * nbi * z.howo) * sizeof(float)));
-    if (!rows || !col || !gyb) return;
-    fill_rows(g, z.hw, 0, z.kg, rows);
+    if (!s5 || !col || !gyb) return;
+    RowInfo* rows = static_cast<RowInfo*>(s5);
+    float* P = static_cast<float*>(s5);
+    if (!use_planes) fill_rows(g, z.hw, 0, z.kg, rows);
     for (int64_t t; q.pop(&t);) {
       const int64_t grp = t % g.groups, blk = t / g.groups;
       const int64_t n0 = blk * nbi, ni = min_of(g.N - n0, nbi), nc = ni * z.howo;
@@ -553,8 +598,14 @@ void backward_input_gemm_batched(const ConvGeometry& g, const float* gy, const f
       sgemm(1, true, false, z.kg, nc, z.cout_g, 1.0f, w + grp * z.cout_g * z.kg, 0, z.kg, gyb, 0, nc, 0.0f, col, 0, nc);
       for (int64_t i = 0; i < ni; ++i) {
         float* gxg = gx + ((n0 + i) * g.Cin + grp * z.cin_g) * z.hw;
-        zero_fill(gxg, z.cin_g * z.hw);
-        col2im(g, gxg, rows, z.kg, 0, z.howo, col + i * z.howo, nc);
+        if (use_planes) {
+          zero_fill(P, z.cin_g * pl.plane);
+          col2im_planes(g, pl, P, z.kg, col + i * z.howo, nc);
+          planes_to_image(g, pl, P, z.cin_g, gxg);
+        } else {
+          zero_fill(gxg, z.cin_g * z.hw);
+          col2im(g, gxg, rows, z.kg, 0, z.howo, col + i * z.howo, nc);
+        }
       }
     }
   };
