@@ -26,6 +26,7 @@ constexpr int kSlotCol = 4;     // im2col / col2im block
 constexpr int kSlotRows = 5;    // per-row offsets of the im2col matrix
 constexpr int kSlotRanges = 6;  // valid output ranges per kernel column (direct path)
 constexpr int kSlotFlipped = 7; // calling thread: flipped weights (input gradient), partial sums (weight gradient)
+constexpr int kSlotBlock = 6;   // GEMM path, batched blocks: the block's gy rows or its product (slot 6 is the direct path's)
 
 /**
  * Bytes of one im2col block (rows × columns floats), measured on Zen 3 (512 KB L2): the forward and the
@@ -45,6 +46,18 @@ constexpr int64_t kDirectMaxChannelProduct = 4;
 
 inline int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 inline int64_t clamp_to(int64_t v, int64_t lo, int64_t hi) { return v < lo ? lo : (v > hi ? hi : v); }
+
+/**
+ * Images per im2col block for small images (the batched GEMM path): as many whole images (Ho·Wo columns
+ * each) as `rows` rows fit in `bytes`, at most `cap`; 1 (the per-image path) when fewer than 2 fit.
+ * One GEMM over several images replaces that many small ones whose packing and C-tile traffic dominate
+ * (LeNet: M = 6 or 16, K = 25..150, N = 100..784). Depends on the geometry only, not on the threads.
+ */
+int64_t images_per_block(int64_t rows, int64_t howo, int64_t bytes, int64_t cap) {
+  if (rows <= 0 || howo <= 0) return 1;
+  const int64_t k = min_of(bytes / (4 * rows) / howo, cap);
+  return k < 2 ? 1 : k;
+}
 
 /** Output positions o in [0, out) whose input position o·s + shift lies in [0, in), as [*lo, *hi). */
 inline void valid_range(int64_t shift, int64_t s, int64_t in, int64_t out, int64_t* lo, int64_t* hi) {
@@ -165,11 +178,11 @@ inline void scatter_add_row(float* __restrict d, const float* __restrict s, int6
 
 /**
  * col[i][j − j0] = X(row i, output position j) for the `nrows` rows described by `rows` and output
- * positions j = oh·Wo + ow in [j0, j1) of one image and group (row stride j1 − j0). x points at that
- * group's first channel; sH, sW are its strides.
+ * positions j = oh·Wo + ow in [j0, j1) of one image and group (row stride ld ≥ j1 − j0). x points at
+ * that group's first channel; sH, sW are its strides.
  */
-void im2col(const ConvGeometry& g, const float* x, int64_t sH, int64_t sW, const RowInfo* rows, int64_t nrows, int64_t j0, int64_t j1, float* col) {
-  const int64_t ld = j1 - j0;
+void im2col(const ConvGeometry& g, const float* x, int64_t sH, int64_t sW, const RowInfo* rows, int64_t nrows, int64_t j0, int64_t j1, float* col,
+            int64_t ld) {
   const int64_t step = g.stride_w * sW;
   for (int64_t r = 0; r < nrows; ++r) {
     const RowInfo& ri = rows[r];
@@ -194,8 +207,7 @@ void im2col(const ConvGeometry& g, const float* x, int64_t sH, int64_t sW, const
 }
 
 /** The adjoint of im2col into a contiguous gx (one image and group): gx[...] += col[...], inside positions only. */
-void col2im(const ConvGeometry& g, float* gx, const RowInfo* rows, int64_t nrows, int64_t j0, int64_t j1, const float* col) {
-  const int64_t ld = j1 - j0;
+void col2im(const ConvGeometry& g, float* gx, const RowInfo* rows, int64_t nrows, int64_t j0, int64_t j1, const float* col, int64_t ld) {
   for (int64_t r = 0; r < nrows; ++r) {
     const RowInfo& ri = rows[r];
     const float* s = col + r * ld;
@@ -210,6 +222,126 @@ void col2im(const ConvGeometry& g, float* gx, const RowInfo* rows, int64_t nrows
       }
       s += len;
       j += len;
+    }
+  }
+}
+
+/** gyb[co][i·Ho·Wo + j] = gy(n0 + i, co0 + co, j) for ni images and cout_g channels (row stride ni·Ho·Wo). */
+void gather_gy(const ConvGeometry& g, const Sizes& z, const float* gy, int64_t n0, int64_t ni, int64_t co0, float* gyb) {
+  const int64_t ld = ni * z.howo;
+  for (int64_t co = 0; co < z.cout_g; ++co) {
+    for (int64_t i = 0; i < ni; ++i) gather_row(gyb + co * ld + i * z.howo, gy + ((n0 + i) * g.Cout + co0 + co) * z.howo, z.howo, 1);
+  }
+}
+
+/**
+ * The input planes of one image and group for the direct path, zero-padded and split by column phase of
+ * the stride: for plane c, padded row r (input row r − pad_h) and phase φ < stride_w, P[i] = X(c, r − pad_h,
+ * i·stride_w + φ − pad_w) for i < wph. Output column ow under kernel column kj reads phase
+ * (kj·dil_w) mod stride_w at index ow + (kj·dil_w) div stride_w: every kernel tap is a contiguous run of
+ * the output row, whatever the stride, padding or dilation, with no bounds checks.
+ */
+struct Planes {
+  int64_t hp, wph, sw;
+  int64_t row;    // floats per padded row (sw phases of wph)
+  int64_t plane;  // floats per plane (hp rows)
+};
+
+inline Planes planes_of(const ConvGeometry& g) {
+  Planes p;
+  p.hp = (g.Ho - 1) * g.stride_h + (g.kh - 1) * g.dil_h + 1;
+  p.sw = g.stride_w;
+  p.wph = g.Wo + ((g.kw - 1) * g.dil_w) / g.stride_w;
+  p.row = p.sw * p.wph;
+  p.plane = p.hp * p.row;
+  return p;
+}
+
+/** Fills `nch` planes from x (the first channel; strides sC, sH, sW) into dst. */
+void fill_planes(const ConvGeometry& g, const Planes& p, const float* x, int64_t sC, int64_t sH, int64_t sW, int64_t nch, float* dst) {
+  for (int64_t c = 0; c < nch; ++c) {
+    for (int64_t r = 0; r < p.hp; ++r) {
+      float* d = dst + c * p.plane + r * p.row;
+      const int64_t ih = r - g.pad_h;
+      if (ih < 0 || ih >= g.H) {
+        zero_fill(d, p.row);
+        continue;
+      }
+      const float* xrow = x + c * sC + ih * sH;
+      for (int64_t ph = 0; ph < p.sw; ++ph, d += p.wph) {
+        int64_t lo, hi;
+        valid_range(ph - g.pad_w, p.sw, g.W, p.wph, &lo, &hi);
+        zero_fill(d, lo);
+        gather_row(d + lo, xrow + (lo * p.sw + ph - g.pad_w) * sW, hi - lo, p.sw * sW);
+        zero_fill(d + hi, p.wph - hi);
+      }
+    }
+  }
+}
+
+/**
+ * Padded planes stay near the size of the data (huge dilations or output sizes past the input take the
+ * GEMM path, whose buffers do not grow with them).
+ */
+bool planes_fit(const ConvGeometry& g) {
+  const double hp = static_cast<double>(g.Ho - 1) * static_cast<double>(g.stride_h) + static_cast<double>(g.kh - 1) * static_cast<double>(g.dil_h) + 1;
+  const double wp = static_cast<double>(g.Wo) * static_cast<double>(g.stride_w) + static_cast<double>(g.kw - 1) * static_cast<double>(g.dil_w);
+  const double plane = hp * wp;
+  const double data = static_cast<double>(g.H) * static_cast<double>(g.W) + static_cast<double>(g.Ho) * static_cast<double>(g.Wo);
+  return plane <= 4.0 * data + 4096.0 && plane * static_cast<double>(g.Cin / g.groups) <= 16.0 * 1024 * 1024;
+}
+
+/**
+ * im2col rows [r0, r0 + nr) of one image from its padded planes P (channels from c0 on, planes_of layout):
+ * row (ci, ki, kj), output row oh is the contiguous run of Wo floats at padded row oh·stride_h + ki·dil_h,
+ * tap kj, so every run is a plain copy. col[i][oh·Wo + ow], row stride ld.
+ */
+void im2col_planes(const ConvGeometry& g, const Planes& p, const float* P, int64_t c0, int64_t r0, int64_t nr, float* col, int64_t ld) {
+  const int64_t kk = g.kh * g.kw;
+  for (int64_t i = 0; i < nr; ++i) {
+    const int64_t r = r0 + i, ci = r / kk, ki = (r % kk) / g.kw, kj = r % g.kw;
+    const int64_t t = kj * g.dil_w;
+    const float* src = P + (ci - c0) * p.plane + ki * g.dil_h * p.row + (t % p.sw) * p.wph + t / p.sw;
+    float* d = col + i * ld;
+    for (int64_t oh = 0; oh < g.Ho; ++oh) gather_row(d + oh * g.Wo, src + oh * g.stride_h * p.row, g.Wo, 1);
+  }
+}
+
+/** The adjoint of im2col_planes for all rows: P[...] += col[...] (P in planes_of layout, channels from 0). */
+void col2im_planes(const ConvGeometry& g, const Planes& p, float* P, int64_t nr, const float* col, int64_t ld) {
+  const int64_t kk = g.kh * g.kw;
+  for (int64_t r = 0; r < nr; ++r) {
+    const int64_t ci = r / kk, ki = (r % kk) / g.kw, kj = r % g.kw;
+    const int64_t t = kj * g.dil_w;
+    float* dst = P + ci * p.plane + ki * g.dil_h * p.row + (t % p.sw) * p.wph + t / p.sw;
+    const float* s = col + r * ld;
+    for (int64_t oh = 0; oh < g.Ho; ++oh) scatter_add_row(dst + oh * g.stride_h * p.row, s + oh * g.Wo, g.Wo, 1);
+  }
+}
+
+/**
+ * The adjoint of fill_planes into a contiguous gx (nch planes of H·W): every input position a plane holds
+ * is held once, so gx = its value there; positions no plane holds (never read) are 0.
+ */
+void planes_to_image(const ConvGeometry& g, const Planes& p, const float* P, int64_t nch, float* gx) {
+  const int64_t hw = g.H * g.W;
+  zero_fill(gx, nch * hw);
+  for (int64_t c = 0; c < nch; ++c) {
+    for (int64_t r = 0; r < p.hp; ++r) {
+      const int64_t ih = r - g.pad_h;
+      if (ih < 0 || ih >= g.H) continue;
+      const float* s = P + c * p.plane + r * p.row;
+      float* grow = gx + c * hw + ih * g.W;
+      for (int64_t ph = 0; ph < p.sw; ++ph, s += p.wph) {
+        int64_t lo, hi;
+        valid_range(ph - g.pad_w, p.sw, g.W, p.wph, &lo, &hi);
+        float* d = grow + lo * p.sw + ph - g.pad_w;
+        if (p.sw == 1) {
+          gather_row(d, s + lo, hi - lo, 1);
+        } else {
+          for (int64_t i = lo; i < hi; ++i) d[(i - lo) * p.sw] = s[i];
+        }
+      }
     }
   }
 }
@@ -256,7 +388,7 @@ void forward_gemm(const ConvGeometry& g, const float* x, const int64_t* xs, cons
     for (int64_t t; q.pop(&t);) {
       const int64_t b = t % nb, ng = t / nb, grp = ng % g.groups, n = ng / g.groups;
       const int64_t j0 = b * cols, j1 = min_of(z.howo, j0 + cols), nc = j1 - j0;
-      im2col(g, x + n * xs[0] + grp * z.cin_g * xs[1], xs[2], xs[3], rows, z.kg, j0, j1, col);
+      im2col(g, x + n * xs[0] + grp * z.cin_g * xs[1], xs[2], xs[3], rows, z.kg, j0, j1, col, nc);
       float* o = out + (n * g.Cout + grp * z.cout_g) * z.howo + j0;
       sgemm(1, false, false, z.cout_g, nc, z.kg, 1.0f, w + grp * z.cout_g * z.kg, 0, z.kg, col, 0, nc, 0.0f, o, 0, z.howo);
       if (bias) {
@@ -300,7 +432,7 @@ void backward_input_gemm(const ConvGeometry& g, const float* gy, const float* w,
       for (int64_t b = 0; b < nb; ++b) {
         const int64_t j0 = b * cols, j1 = min_of(z.howo, j0 + cols), nc = j1 - j0;
         sgemm(1, true, false, nr, nc, z.cout_g, 1.0f, w + grp * z.cout_g * z.kg + r0, 0, z.kg, gyg + j0, 0, z.howo, 0.0f, col, 0, nc);
-        col2im(g, gxg, rows, nr, j0, j1, col);
+        col2im(g, gxg, rows, nr, j0, j1, col, nc);
       }
     }
   };
@@ -327,24 +459,52 @@ void backward_weight_gemm(const ConvGeometry& g, const float* x, const int64_t* 
     part = static_cast<float*>(scratch(kSlotFlipped, static_cast<size_t>((nig - 1) * wsize) * sizeof(float)));
     if (!part) return;
   }
+  // Small images: blocks of nbi images of the image group, one gy_block·colᵀ each (gy gathered per block).
+  const int64_t nbi = images_per_block(chunk, z.howo, kBwdWeightBlockBytes, ipg);
+  const int64_t colsz = nbi > 1 ? nbi * z.howo : cols;
+  // Batched blocks take their im2col rows from padded planes (plain copies) when they fit.
+  const bool use_planes = nbi > 1 && planes_fit(g);
+  const Planes pl = planes_of(g);
+  const int64_t chunk_ch = min_of(z.cin_g, ceil_div(chunk, z.kk) + 1);  // channels a row chunk touches, at most
+  const size_t slot5 = use_planes ? static_cast<size_t>(chunk_ch * pl.plane) * sizeof(float) : static_cast<size_t>(chunk) * sizeof(RowInfo);
   TaskQueue q;
   q.count = g.groups * nch * nig;
   auto body = [&](int, int, int64_t, int64_t) {
-    RowInfo* rows = static_cast<RowInfo*>(scratch(kSlotRows, static_cast<size_t>(chunk) * sizeof(RowInfo)));
-    float* col = static_cast<float*>(scratch(kSlotCol, static_cast<size_t>(chunk * cols) * sizeof(float)));
-    if (!rows || !col) return;
+    void* s5 = scratch(kSlotRows, slot5);
+    float* col = static_cast<float*>(scratch(kSlotCol, static_cast<size_t>(chunk * colsz) * sizeof(float)));
+    float* gyb = nbi > 1 ? static_cast<float*>(scratch(kSlotBlock, static_cast<size_t>(z.cout_g * colsz) * sizeof(float))) : nullptr;
+    if (!s5 || !col || (nbi > 1 && !gyb)) return;
+    RowInfo* rows = static_cast<RowInfo*>(s5);
+    float* P = static_cast<float*>(s5);
     for (int64_t t; q.pop(&t);) {
       const int64_t ig = t % nig, c = (t / nig) % nch, grp = t / (nig * nch);
       const int64_t r0 = c * chunk, nr = min_of(chunk, z.kg - r0);
-      fill_rows(g, xs[1], r0, nr, rows);
+      const int64_t c0 = r0 / z.kk, c1 = (r0 + nr - 1) / z.kk + 1;
+      if (!use_planes) fill_rows(g, xs[1], r0, nr, rows);
       float* dst = (ig == 0 ? gw : part + (ig - 1) * wsize) + grp * z.cout_g * z.kg + r0;
       float beta = 0.0f;
-      for (int64_t n = ig * ipg; n < min_of(g.N, (ig + 1) * ipg); ++n) {
+      const int64_t nend = min_of(g.N, (ig + 1) * ipg);
+      for (int64_t n0 = ig * ipg; nbi > 1 && n0 < nend; n0 += nbi) {
+        const int64_t ni = min_of(nend - n0, nbi), nc = ni * z.howo;
+        gather_gy(g, z, gy, n0, ni, grp * z.cout_g, gyb);
+        for (int64_t i = 0; i < ni; ++i) {
+          const float* xg = x + (n0 + i) * xs[0] + grp * z.cin_g * xs[1];
+          if (use_planes) {
+            fill_planes(g, pl, xg + c0 * xs[1], xs[1], xs[2], xs[3], c1 - c0, P);
+            im2col_planes(g, pl, P, c0, r0, nr, col + i * z.howo, nc);
+          } else {
+            im2col(g, xg, xs[2], xs[3], rows, nr, 0, z.howo, col + i * z.howo, nc);
+          }
+        }
+        sgemm(1, false, true, z.cout_g, nr, nc, 1.0f, gyb, 0, nc, col, 0, nc, beta, dst, 0, z.kg);
+        beta = 1.0f;
+      }
+      for (int64_t n = ig * ipg; nbi == 1 && n < nend; ++n) {
         const float* xg = x + n * xs[0] + grp * z.cin_g * xs[1];
         const float* gyg = gy + (n * g.Cout + grp * z.cout_g) * z.howo;
         for (int64_t b = 0; b < nb; ++b) {
           const int64_t j0 = b * cols, j1 = min_of(z.howo, j0 + cols), nc = j1 - j0;
-          im2col(g, xg, xs[2], xs[3], rows, nr, j0, j1, col);
+          im2col(g, xg, xs[2], xs[3], rows, nr, j0, j1, col, nc);
           sgemm(1, false, true, z.cout_g, nr, nc, 1.0f, gyg + j0, 0, z.howo, col, 0, nc, beta, dst, 0, z.kg);
           beta = 1.0f;
         }
@@ -361,52 +521,98 @@ void backward_weight_gemm(const ConvGeometry& g, const float* x, const int64_t* 
   }
 }
 
-// ---- direct path ----------------------------------------------------------------------------------
 
-/**
- * The input planes of one image and group for the direct path, zero-padded and split by column phase of
- * the stride: for plane c, padded row r (input row r − pad_h) and phase φ < stride_w, P[i] = X(c, r − pad_h,
- * i·stride_w + φ − pad_w) for i < wph. Output column ow under kernel column kj reads phase
- * (kj·dil_w) mod stride_w at index ow + (kj·dil_w) div stride_w: every kernel tap is a contiguous run of
- * the output row, whatever the stride, padding or dilation, with no bounds checks.
- */
-struct Planes {
-  int64_t hp, wph, sw;
-  int64_t row;    // floats per padded row (sw phases of wph)
-  int64_t plane;  // floats per plane (hp rows)
-};
+// ---- batched GEMM path (small images) -------------------------------------------------------------
 
-inline Planes planes_of(const ConvGeometry& g) {
-  Planes p;
-  p.hp = (g.Ho - 1) * g.stride_h + (g.kh - 1) * g.dil_h + 1;
-  p.sw = g.stride_w;
-  p.wph = g.Wo + ((g.kw - 1) * g.dil_w) / g.stride_w;
-  p.row = p.sw * p.wph;
-  p.plane = p.hp * p.row;
-  return p;
-}
-
-/** Fills `nch` planes from x (the first channel; strides sC, sH, sW) into dst. */
-void fill_planes(const ConvGeometry& g, const Planes& p, const float* x, int64_t sC, int64_t sH, int64_t sW, int64_t nch, float* dst) {
-  for (int64_t c = 0; c < nch; ++c) {
-    for (int64_t r = 0; r < p.hp; ++r) {
-      float* d = dst + c * p.plane + r * p.row;
-      const int64_t ih = r - g.pad_h;
-      if (ih < 0 || ih >= g.H) {
-        zero_fill(d, p.row);
-        continue;
+/** Forward over blocks of nbi images: tasks are group × image block; one W·col per task, then the rows to NCHW. */
+void forward_gemm_batched(const ConvGeometry& g, const float* x, const int64_t* xs, const float* w, const float* bias, float* out, int64_t nbi) {
+  const Sizes z = sizes_of(g);
+  const int64_t nblk = ceil_div(g.N, nbi);
+  // The im2col rows from padded planes (plain copies) when they fit, else row by row with bounds.
+  const bool use_planes = planes_fit(g);
+  const Planes pl = planes_of(g);
+  const size_t slot5 = use_planes ? static_cast<size_t>(z.cin_g * pl.plane) * sizeof(float) : static_cast<size_t>(z.kg) * sizeof(RowInfo);
+  TaskQueue q;
+  q.count = nblk * g.groups;
+  auto body = [&](int, int, int64_t, int64_t) {
+    void* s5 = scratch(kSlotRows, slot5);
+    float* col = static_cast<float*>(scratch(kSlotCol, static_cast<size_t>(z.kg * nbi * z.howo) * sizeof(float)));
+    float* c = static_cast<float*>(scratch(kSlotBlock, static_cast<size_t>(z.cout_g * nbi * z.howo) * sizeof(float)));
+    if (!s5 || !col || !c) return;
+    RowInfo* rows = static_cast<RowInfo*>(s5);
+    float* P = static_cast<float*>(s5);
+    if (!use_planes) fill_rows(g, xs[1], 0, z.kg, rows);
+    for (int64_t t; q.pop(&t);) {
+      const int64_t grp = t % g.groups, blk = t / g.groups;
+      const int64_t n0 = blk * nbi, ni = min_of(g.N - n0, nbi), nc = ni * z.howo;
+      for (int64_t i = 0; i < ni; ++i) {
+        const float* xg = x + (n0 + i) * xs[0] + grp * z.cin_g * xs[1];
+        if (use_planes) {
+          fill_planes(g, pl, xg, xs[1], xs[2], xs[3], z.cin_g, P);
+          im2col_planes(g, pl, P, 0, 0, z.kg, col + i * z.howo, nc);
+        } else {
+          im2col(g, xg, xs[2], xs[3], rows, z.kg, 0, z.howo, col + i * z.howo, nc);
+        }
       }
-      const float* xrow = x + c * sC + ih * sH;
-      for (int64_t ph = 0; ph < p.sw; ++ph, d += p.wph) {
-        int64_t lo, hi;
-        valid_range(ph - g.pad_w, p.sw, g.W, p.wph, &lo, &hi);
-        zero_fill(d, lo);
-        gather_row(d + lo, xrow + (lo * p.sw + ph - g.pad_w) * sW, hi - lo, p.sw * sW);
-        zero_fill(d + hi, p.wph - hi);
+      sgemm(1, false, false, z.cout_g, nc, z.kg, 1.0f, w + grp * z.cout_g * z.kg, 0, z.kg, col, 0, nc, 0.0f, c, 0, nc);
+      for (int64_t co = 0; co < z.cout_g; ++co) {
+        const Vec bv = Vec::set1(bias ? bias[grp * z.cout_g + co] : 0.0f);
+        for (int64_t i = 0; i < ni; ++i) {
+          const float* s = c + co * nc + i * z.howo;
+          float* d = out + ((n0 + i) * g.Cout + grp * z.cout_g + co) * z.howo;
+          int64_t j = 0;
+          for (; j + Vec::kLanes <= z.howo; j += Vec::kLanes) Vec::storeu(d + j, Vec::add(Vec::loadu(s + j), bv));
+          if (j < z.howo) {
+            const int r = static_cast<int>(z.howo - j);
+            Vec::store_partial(d + j, Vec::add(Vec::load_partial(s + j, r), bv), r);
+          }
+        }
       }
     }
-  }
+  };
+  run_tasks(q, body);
 }
+
+/** Input gradient over blocks of nbi images: tasks are group × image block; col = Wᵀ·gy_block, then col2im per image. */
+void backward_input_gemm_batched(const ConvGeometry& g, const float* gy, const float* w, float* gx, int64_t nbi) {
+  const Sizes z = sizes_of(g);
+  const int64_t nblk = ceil_div(g.N, nbi);
+  // col2im into padded planes (plain adds), then their inside to gx, when they fit; else row by row.
+  const bool use_planes = planes_fit(g);
+  const Planes pl = planes_of(g);
+  const size_t slot5 = use_planes ? static_cast<size_t>(z.cin_g * pl.plane) * sizeof(float) : static_cast<size_t>(z.kg) * sizeof(RowInfo);
+  TaskQueue q;
+  q.count = nblk * g.groups;
+  auto body = [&](int, int, int64_t, int64_t) {
+    void* s5 = scratch(kSlotRows, slot5);
+    float* col = static_cast<float*>(scratch(kSlotCol, static_cast<size_t>(z.kg * nbi * z.howo) * sizeof(float)));
+    float* gyb = static_cast<float*>(scratch(kSlotBlock, static_cast<size_t>(z.cout_g * nbi * z.howo) * sizeof(float)));
+    if (!s5 || !col || !gyb) return;
+    RowInfo* rows = static_cast<RowInfo*>(s5);
+    float* P = static_cast<float*>(s5);
+    if (!use_planes) fill_rows(g, z.hw, 0, z.kg, rows);
+    for (int64_t t; q.pop(&t);) {
+      const int64_t grp = t % g.groups, blk = t / g.groups;
+      const int64_t n0 = blk * nbi, ni = min_of(g.N - n0, nbi), nc = ni * z.howo;
+      gather_gy(g, z, gy, n0, ni, grp * z.cout_g, gyb);
+      sgemm(1, true, false, z.kg, nc, z.cout_g, 1.0f, w + grp * z.cout_g * z.kg, 0, z.kg, gyb, 0, nc, 0.0f, col, 0, nc);
+      for (int64_t i = 0; i < ni; ++i) {
+        float* gxg = gx + ((n0 + i) * g.Cin + grp * z.cin_g) * z.hw;
+        if (use_planes) {
+          zero_fill(P, z.cin_g * pl.plane);
+          col2im_planes(g, pl, P, z.kg, col + i * z.howo, nc);
+          planes_to_image(g, pl, P, z.cin_g, gxg);
+        } else {
+          zero_fill(gxg, z.cin_g * z.hw);
+          col2im(g, gxg, rows, z.kg, 0, z.howo, col + i * z.howo, nc);
+        }
+      }
+    }
+  };
+  run_tasks(q, body);
+}
+
+// ---- direct path ----------------------------------------------------------------------------------
 
 /** Offsets of every kernel column's run in a padded row (its phase block plus its shift), in per-thread scratch. */
 int64_t* tap_offsets(const ConvGeometry& g, const Planes& p) {
@@ -547,18 +753,6 @@ void backward_input_scatter(const ConvGeometry& g, const float* gy, const float*
 }
 
 /**
- * Padded planes stay near the size of the data (huge dilations or output sizes past the input take the
- * GEMM path, whose buffers do not grow with them).
- */
-bool planes_fit(const ConvGeometry& g) {
-  const double hp = static_cast<double>(g.Ho - 1) * static_cast<double>(g.stride_h) + static_cast<double>(g.kh - 1) * static_cast<double>(g.dil_h) + 1;
-  const double wp = static_cast<double>(g.Wo) * static_cast<double>(g.stride_w) + static_cast<double>(g.kw - 1) * static_cast<double>(g.dil_w);
-  const double plane = hp * wp;
-  const double data = static_cast<double>(g.H) * static_cast<double>(g.W) + static_cast<double>(g.Ho) * static_cast<double>(g.Wo);
-  return plane <= 4.0 * data + 4096.0 && plane * static_cast<double>(g.Cin / g.groups) <= 16.0 * 1024 * 1024;
-}
-
-/**
  * The input gradient of a stride-1 convolution is a stride-1 convolution of gy with the weights flipped
  * in both spatial dims and input/output channels swapped (per group), padded by dil·(k − 1) − pad.
  * Fills *f with that geometry; false when it does not apply.
@@ -676,6 +870,12 @@ void conv2d(const ConvGeometry& g, const float* x, const int64_t* x_strides, con
   }
   if (use_direct(g)) {
     forward_direct(g, x, x_strides, w, bias, out);
+    return;
+  }
+  const Sizes z = sizes_of(g);
+  const int64_t nbi = images_per_block(z.kg, z.howo, kFwdBlockBytes, ceil_div(g.N, 8));
+  if (nbi > 1) {
+    forward_gemm_batched(g, x, x_strides, w, bias, out, nbi);
   } else {
     forward_gemm(g, x, x_strides, w, bias, out);
   }
@@ -689,6 +889,12 @@ void conv2d_backward_input(const ConvGeometry& g, const float* gy, const float* 
   }
   if (use_direct(g)) {
     backward_input_direct(g, gy, w, gx);
+    return;
+  }
+  const Sizes z = sizes_of(g);
+  const int64_t nbi = images_per_block(z.kg, z.howo, kBwdInputBlockBytes, ceil_div(g.N, 8));
+  if (nbi > 1) {
+    backward_input_gemm_batched(g, gy, w, gx, nbi);
   } else {
     backward_input_gemm(g, gy, w, gx);
   }

@@ -127,6 +127,79 @@ void max_horizontal(const PoolGeom& g, int64_t lo, int64_t hs, const float* vbes
   }
 }
 
+/** Windows 2x2, stride 2, no padding or dilation (LeNet's and most CNNs' pooling), contiguous columns. */
+bool is_2x2_stride2(const PoolGeom& g, const int64_t* xs) {
+  if (xs[3] != 1 || g.dH != 1 || g.dW != 1) return false;
+  for (int64_t oh = 0; oh < g.OH; ++oh) {
+    if (g.h_start[oh] != 2 * oh || g.h_count[oh] != 2) return false;
+  }
+  for (int64_t ow = 0; ow < g.OW; ++ow) {
+    if (g.w_start[ow] != 2 * ow || g.w_count[ow] != 2) return false;
+  }
+  return true;
+}
+
+/**
+ * Output rows t in [t0, t1) of 2x2 stride-2 windows, 8 windows at a time: the even and odd columns of the
+ * two input rows, then PyTorch's scan over (r0, c0), (r0, c1), (r1, c0), (r1, c1) (greater or NaN
+ * replaces), exactly as max_rows_scalar.
+ */
+void max_rows_2x2(const PoolGeom& g, const float* x, const int64_t* xs, float* out, int32_t* indices, int64_t t0, int64_t t1) {
+  typedef float v8 __attribute__((vector_size(32)));
+  typedef float v8u __attribute__((vector_size(32), aligned(4)));
+  typedef int32_t i8 __attribute__((vector_size(32)));
+  typedef int32_t i8u __attribute__((vector_size(32), aligned(4)));
+  const i8 lane2 = {0, 2, 4, 6, 8, 10, 12, 14};
+  const int64_t W = g.W;
+  for (int64_t t = t0; t < t1; ++t) {
+    const int64_t oh = t % g.OH;
+    const float* r0 = plane_of(g, x, xs, t / g.OH) + 2 * oh * xs[2];
+    const float* r1 = r0 + xs[2];
+    float* orow = out + t * g.OW;
+    int32_t* irow = indices ? indices + t * g.OW : nullptr;
+    const int32_t base = static_cast<int32_t>(2 * oh * W);
+    int64_t ow = 0;
+    for (; ow + 8 <= g.OW; ow += 8) {
+      const v8 p0 = *reinterpret_cast<const v8u*>(r0 + 2 * ow), p1 = *reinterpret_cast<const v8u*>(r0 + 2 * ow + 8);
+      const v8 q0 = *reinterpret_cast<const v8u*>(r1 + 2 * ow), q1 = *reinterpret_cast<const v8u*>(r1 + 2 * ow + 8);
+      const v8 a = __builtin_shufflevector(p0, p1, 0, 2, 4, 6, 8, 10, 12, 14);
+      const v8 b = __builtin_shufflevector(p0, p1, 1, 3, 5, 7, 9, 11, 13, 15);
+      const v8 c = __builtin_shufflevector(q0, q1, 0, 2, 4, 6, 8, 10, 12, 14);
+      const v8 d = __builtin_shufflevector(q0, q1, 1, 3, 5, 7, 9, 11, 13, 15);
+      const i8 ia = lane2 + static_cast<int32_t>(base + 2 * ow);
+      // best = a (a > -inf or NaN replaces -inf; -inf keeps -inf and the first position: the same).
+      v8 best = a;
+      i8 idx = ia;
+      i8 take = (b > best) | (b != b);
+      best = take ? b : best;
+      idx = take ? ia + 1 : idx;
+      take = (c > best) | (c != c);
+      best = take ? c : best;
+      idx = take ? ia + static_cast<int32_t>(W) : idx;
+      take = (d > best) | (d != d);
+      best = take ? d : best;
+      idx = take ? ia + static_cast<int32_t>(W + 1) : idx;
+      *reinterpret_cast<v8u*>(orow + ow) = best;
+      if (irow) *reinterpret_cast<i8u*>(irow + ow) = idx;
+    }
+    for (; ow < g.OW; ++ow) {
+      const float v[4] = {r0[2 * ow], r0[2 * ow + 1], r1[2 * ow], r1[2 * ow + 1]};
+      const int32_t f[4] = {static_cast<int32_t>(base + 2 * ow), static_cast<int32_t>(base + 2 * ow + 1), static_cast<int32_t>(base + W + 2 * ow),
+                            static_cast<int32_t>(base + W + 2 * ow + 1)};
+      float best = v[0];
+      int32_t bi = f[0];
+      for (int k = 1; k < 4; ++k) {
+        if (v[k] > best || v[k] != v[k]) {
+          best = v[k];
+          bi = f[k];
+        }
+      }
+      orow[ow] = best;
+      if (irow) irow[ow] = bi;
+    }
+  }
+}
+
 void max_pool_impl(const PoolGeom& g, const float* x, const int64_t* xs, float* out, int32_t* indices) {
   const int64_t P = g.N * g.C;
   const int64_t rows = P * g.OH;
@@ -135,6 +208,11 @@ void max_pool_impl(const PoolGeom& g, const float* x, const int64_t* xs, float* 
   const int64_t width = span.hi - span.lo;
   const int64_t kh = max_count(g.h_count, g.OH);
   const bool vector = xs[3] == 1 && g.H < kMaxFloatRow && width > 0;
+  if (vector && is_2x2_stride2(g, xs)) {
+    auto task2 = [&](int, int, int64_t t0, int64_t t1) { max_rows_2x2(g, x, xs, out, indices, t0, t1); };
+    parallel(rows, max_of<int64_t>(1, kGrain / max_of<int64_t>(1, 2 * g.W)), task2);
+    return;
+  }
   auto task = [&](int, int, int64_t t0, int64_t t1) {
     float* buf = vector ? static_cast<float*>(scratch(4, static_cast<size_t>(2 * width) * sizeof(float))) : nullptr;
     if (!buf) return max_rows_scalar(g, x, xs, out, indices, t0, t1);

@@ -818,6 +818,27 @@ describe('conv', () => {
       ];
       named.forEach((g, i) => runConvCase(kernel, seedOf('conv-named', kernel, i), false, g));
     });
+    it(`${kernel}: batches of small images (several images per im2col block: partial last blocks, groups, strides, N = 0 and 1)`, () => {
+      const geo = (N: number, Cin: number, H: number, W: number, Cout: number, k: number, s: number, p: number, d = 1, groups = 1): Conv2dGeometry => {
+        const o = (n: number): number => Math.floor((n + 2 * p - d * (k - 1) - 1) / s) + 1;
+        return { N, Cin, H, W, Cout, Ho: o(H), Wo: o(W), kh: k, kw: k, strideH: s, strideW: s, padH: p, padW: p, dilationH: d, dilationW: d, groups };
+      };
+      const named = [
+        geo(26, 6, 14, 14, 16, 5, 1, 0), geo(17, 1, 12, 12, 6, 5, 1, 2), geo(13, 6, 7, 7, 16, 5, 1, 0), geo(20, 6, 9, 9, 8, 3, 1, 1, 1, 2),
+        geo(11, 4, 10, 11, 6, 3, 2, 1, 2), geo(23, 9, 5, 5, 12, 3, 1, 1, 1, 3), geo(9, 3, 6, 6, 5, 2, 1, 0), geo(1, 6, 7, 7, 16, 5, 1, 0),
+        geo(0, 6, 7, 7, 16, 5, 1, 0),
+      ];
+      named.forEach((g, i) => runConvCase(kernel, seedOf('conv-batched', kernel, i), false, g));
+      // Random geometries with 9..40 images (the per-image path below 9), the input and work kept small.
+      for (let c = 0; c < reps(12); c++) {
+        const rng = new Rng(seedOf('conv-batched-random', kernel, c));
+        let g = convGeometry(rng, false);
+        g.N = rng.pick([9, 12, 17, 23, 40]);
+        while (g.N * g.Cin * g.H * g.W > 4e4) g = { ...convGeometry(rng, false), N: g.N }; // small inputs keep the harness quick
+        while (g.Ho > 1 && g.N * g.Cout * g.Ho * g.Wo * (g.Cin / g.groups) * g.kh * g.kw > 3e5) g.Ho = Math.floor(g.Ho / 2);
+        runConvCase(kernel, seedOf('conv-batched-random-case', kernel, c), false, g);
+      }
+    });
   }
 });
 
