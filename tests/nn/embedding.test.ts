@@ -9,16 +9,13 @@
 // Gradcheck and gradgradcheck live in the op database (tests/helpers/opinfo.ts, entry 'embedding').
 
 import { readFileSync } from 'node:fs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  ArgumentError, DTypeError, F, IndexError, NotImplementedError, ShapeError, Tensor, getBackend, manualSeed, nn, optim, randint, randn, setBackend,
-  tensor, zeros, type BackendName,
+  ArgumentError, DTypeError, F, IndexError, NotImplementedError, ShapeError, Tensor, manualSeed, nn, optim, randint, randn, setBackend,
+  tensor, zeros,
 } from '../../src/index.js';
+import { fixtureBackends, fixtureTensor, type Flat } from '../helpers/torch_fixture.js';
 
-interface Flat {
-  shape: number[];
-  data: number[];
-}
 interface EmbCase {
   name: string;
   options: F.EmbeddingOptions;
@@ -34,23 +31,9 @@ interface InitCase {
 }
 const fx = JSON.parse(readFileSync(new URL('../fixtures/lm_torch.json', import.meta.url), 'utf8')) as { cases: EmbCase[]; init: InitCase[] };
 
-const BACKENDS: BackendName[] = ['reference', ...(safeNative() ? ['native' as const] : [])];
-function safeNative(): boolean {
-  const before = getBackend();
-  try {
-    setBackend('native');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    setBackend(before);
-  }
-}
-const initialBackend = getBackend();
-afterAll(() => setBackend(initialBackend));
+const BACKENDS = fixtureBackends();
 
-const t = (f: Flat, dtype: 'float32' | 'float64', grad = false): Tensor =>
-  tensor(dtype === 'float32' ? Float32Array.from(f.data) : Float64Array.from(f.data), { shape: f.shape, dtype, requiresGrad: grad });
+const t = fixtureTensor;
 const ints = (f: Flat): Tensor<'int32'> => tensor(Int32Array.from(f.data), { shape: f.shape, dtype: 'int32' }) as Tensor<'int32'>;
 
 function close(actual: Tensor | null, expected: Flat, tol: number, what: string): void {

@@ -7,13 +7,12 @@
 // tests/autograd/gradcheck.test.ts (the F.lstm / F.gru / F.rnn entries of tests/helpers/opinfo.ts).
 
 import { readFileSync } from 'node:fs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  ArgumentError, DTypeError, F, ShapeError, Tensor, autograd, getBackend, manualSeed, nn, randn, setBackend, sum, tensor, zeros,
-  type BackendName,
+  ArgumentError, DTypeError, F, ShapeError, Tensor, autograd, manualSeed, nn, randn, setBackend, sum, tensor, zeros,
 } from '../../src/index.js';
+import { fixtureBackends, fixtureTensor, type Flat } from '../helpers/torch_fixture.js';
 
-interface Flat { shape: number[]; data: number[] }
 interface LayerCase {
   name: string; kind: 'LSTM' | 'GRU' | 'RNN' | 'LSTMCell' | 'GRUCell' | 'RNNCell'; inputSize: number; hiddenSize: number;
   options?: Record<string, unknown>; input: Flat; h0?: Flat; c0?: Flat; lengths?: number[];
@@ -23,24 +22,10 @@ interface LayerCase {
 interface InitCase { seed: number; kind: LayerCase['kind']; inputSize: number; hiddenSize: number; options: Record<string, unknown>; keys: string[]; stateDict: Record<string, Flat> }
 const fx = JSON.parse(readFileSync(new URL('../fixtures/rnn_torch.json', import.meta.url), 'utf8')) as { meta: { torch: string }; cases: LayerCase[]; init: InitCase[] };
 
-const BACKENDS: BackendName[] = ['reference', ...(safeNative() ? ['native' as const] : [])];
-function safeNative(): boolean {
-  const before = getBackend();
-  try {
-    setBackend('native');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    setBackend(before);
-  }
-}
-const initialBackend = getBackend();
-afterAll(() => setBackend(initialBackend));
+const BACKENDS = fixtureBackends();
 
 type FloatDType = 'float32' | 'float64';
-const t = (f: Flat, dtype: FloatDType, grad = false): Tensor =>
-  tensor(dtype === 'float32' ? Float32Array.from(f.data) : Float64Array.from(f.data), { shape: f.shape, dtype, requiresGrad: grad });
+const t = fixtureTensor;
 
 /** max |a − e| <= atol·max(1, max|e|) + rtol·|e|, with the shapes equal. */
 function close(actual: Tensor | null | undefined, expected: Flat, rtol: number, atol: number, what: string): void {

@@ -9,16 +9,13 @@
 // reference kernel parity on random geometries in tests/ops/parity.test.ts.
 
 import { readFileSync } from 'node:fs';
-import { afterAll, describe, expect, expectTypeOf, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
-  ArgumentError, DTypeError, F, NotImplementedError, ShapeError, Tensor, autograd, getBackend, getNumThreads, manualSeed, nn, randn, setBackend,
-  setNumThreads, tensor, transpose, zeros, type BackendName,
+  ArgumentError, DTypeError, F, NotImplementedError, ShapeError, Tensor, autograd, getNumThreads, manualSeed, nn, randn, setBackend,
+  setNumThreads, tensor, transpose, zeros,
 } from '../../src/index.js';
+import { fixtureBackends, fixtureTensor, type Flat } from '../helpers/torch_fixture.js';
 
-interface Flat {
-  shape: number[];
-  data: number[];
-}
 interface ConvCase {
   name: string;
   op: 'conv1d' | 'conv2d' | 'convTranspose1d' | 'convTranspose2d';
@@ -36,23 +33,9 @@ interface InitCase {
 }
 const fx = JSON.parse(readFileSync(new URL('../fixtures/conv_torch.json', import.meta.url), 'utf8')) as { torch: string; cases: ConvCase[]; init: InitCase[] };
 
-const BACKENDS: BackendName[] = ['reference', ...(safeNative() ? ['native' as const] : [])];
-function safeNative(): boolean {
-  const before = getBackend();
-  try {
-    setBackend('native');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    setBackend(before);
-  }
-}
-const initialBackend = getBackend();
-afterAll(() => setBackend(initialBackend));
+const BACKENDS = fixtureBackends();
 
-const t = (f: Flat, dtype: 'float32' | 'float64', grad = false): Tensor =>
-  tensor(dtype === 'float32' ? Float32Array.from(f.data) : Float64Array.from(f.data), { shape: f.shape, dtype, requiresGrad: grad });
+const t = fixtureTensor;
 
 /** max |a − e| <= atol·max(1, max|e|) + rtol·|e|, with the shapes equal. */
 function close(actual: Tensor | null, expected: Flat, rtol: number, atol: number, what: string): void {
