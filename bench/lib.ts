@@ -4,6 +4,7 @@
 
 import { readFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
+import { setNumThreads } from '../src/index.js';
 
 export interface Timing {
   median: number;
@@ -73,6 +74,47 @@ export function sampleCalls(fn: () => void, policy: SamplePolicy, warmup: number
     ms.push((performance.now() - t0) / inner);
   }
   return { inner, ms };
+}
+
+/** What sampleInterleaved gathered for one (thread count, kind): per-call ms samples, process CPU ms per call. */
+export interface InterleavedSide {
+  samples: number[];
+  cpuMs: number;
+}
+
+/**
+ * Samples every (thread count, kind) of `work` in `rounds` rounds, reversing the order of the thread counts
+ * and of the kinds every other round (a shared host that speeds up or slows down hits every side alike).
+ * Each side's later rounds reuse its earlier median as the time estimate; CPU time is the process's
+ * user + system time over all its calls, warm-ups included. Leaves the thread count at the last one used.
+ */
+export function sampleInterleaved<K extends string>(
+  work: Record<K, () => void>, kinds: readonly K[], threads: readonly number[], policy: SamplePolicy, rounds: number,
+): (threads: number, kind: K) => InterleavedSide {
+  const sides = new Map<string, { samples: number[]; cpuMs: number; calls: number; estimate?: number }>();
+  const key = (t: number, k: K): string => `${t}:${k}`;
+  for (let r = 0; r < rounds; r++) {
+    for (const t of r % 2 === 0 ? threads : [...threads].reverse()) {
+      setNumThreads(t);
+      for (const k of r % 2 === 0 ? kinds : [...kinds].reverse()) {
+        const side = sides.get(key(t, k)) ?? { samples: [], cpuMs: 0, calls: 0 };
+        const warmup = side.estimate === undefined ? 2 : 1;
+        const c0 = process.cpuUsage();
+        const res = sampleCalls(work[k], policy, warmup, side.estimate);
+        const c1 = process.cpuUsage(c0);
+        side.cpuMs += (c1.user + c1.system) / 1000;
+        side.calls += warmup + res.inner * res.ms.length;
+        side.estimate = stats(res.ms).median;
+        side.samples.push(...res.ms);
+        sides.set(key(t, k), side);
+      }
+    }
+  }
+  return (t, k) => {
+    const side = sides.get(key(t, k));
+    if (!side) throw new Error(`sampleInterleaved: nothing was measured for ${k} at ${t} threads`);
+    return { samples: side.samples, cpuMs: side.cpuMs / side.calls };
+  };
 }
 
 /** Formats a number with 3 significant digits or so (0.123, 1.23, 12.3, 123). */

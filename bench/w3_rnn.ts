@@ -10,7 +10,7 @@
 // CPU time per call beside the wall time.
 
 import { autograd, getNumThreads, manualSeed, nn, noGrad, randn, setNumThreads, type Tensor } from '../src/index.js';
-import { fmt, fmtPct, fmtRange, sampleCalls, stats, table, type BenchContext, type SamplePolicy, type Timing } from './lib.js';
+import { fmt, fmtPct, fmtRange, sampleInterleaved, stats, table, type BenchContext, type SamplePolicy, type Timing } from './lib.js';
 import { measureTfjs, type TfjsResult } from './tfjs.js';
 import { peakAt, type W0Result } from './w0_peak.js';
 
@@ -84,39 +84,18 @@ function workloads(s: RnnShape): Record<Kind, () => void> {
 export function measureW3(s: RnnShape, threads: readonly number[], policy: SamplePolicy, rounds: number, w0?: W0Result): W3Row[] {
   manualSeed(0);
   const work = workloads(s);
-  const samples = new Map<string, number[]>();
-  const estimate = new Map<string, number>();
-  const cpu = new Map<string, { ms: number; calls: number }>();
-  const key = (t: number, k: Kind): string => `${t}:${k}`;
-  for (let r = 0; r < rounds; r++) {
-    const order = r % 2 === 0 ? threads : [...threads].reverse();
-    for (const t of order) {
-      setNumThreads(t);
-      for (const k of r % 2 === 0 ? KINDS : [...KINDS].reverse()) {
-        const est = estimate.get(key(t, k));
-        const warmup = est === undefined ? 2 : 1;
-        const c0 = process.cpuUsage();
-        const res = sampleCalls(work[k], policy, warmup, est);
-        const c1 = process.cpuUsage(c0);
-        const prev = cpu.get(key(t, k)) ?? { ms: 0, calls: 0 };
-        cpu.set(key(t, k), { ms: prev.ms + (c1.user + c1.system) / 1000, calls: prev.calls + warmup + res.inner * res.ms.length });
-        estimate.set(key(t, k), stats(res.ms).median);
-        samples.set(key(t, k), [...(samples.get(key(t, k)) ?? []), ...res.ms]);
-      }
-    }
-  }
+  const measured = sampleInterleaved(work, KINDS, threads, policy, rounds);
   const flops = forwardFlops(s);
   const side = (t: number, k: Kind): W3Side => {
-    const ms = samples.get(key(t, k))!;
+    const { samples: ms, cpuMs } = measured(t, k);
     const m = stats(ms);
-    const c = cpu.get(key(t, k))!;
-    return { ms: m, gflops: ((k === 'fwd' ? 1 : 3) * flops) / m.median / 1e6, samples: ms, cpuMs: c.ms / c.calls };
+    return { ms: m, gflops: ((k === 'fwd' ? 1 : 3) * flops) / m.median / 1e6, samples: ms, cpuMs };
   };
   return threads.map((t) => {
     const fwd = side(t, 'fwd');
     const fwdBwd = side(t, 'fwdBwd');
     const peak = peakAt(w0, t);
-    const one = threads.includes(1) && t !== 1 ? stats(samples.get(key(1, 'fwdBwd'))!).median : null;
+    const one = threads.includes(1) && t !== 1 ? stats(measured(1, 'fwdBwd').samples).median : null;
     return {
       cell: s.cell, shape: `T${s.seq} B${s.batch} I${s.input} H${s.hidden}`, threads: t, flopsForward: flops, fwd, fwdBwd,
       peakFractionFwd: peak ? fwd.gflops / peak.gflops : null,

@@ -11,7 +11,7 @@
 // alternating the order between rounds; medians over all rounds; CPU time per call is shown too.
 
 import { F, getNumThreads, manualSeed, nn, noGrad, optim, randint, setNumThreads, type Tensor } from '../src/index.js';
-import { fmt, fmtRange, sampleCalls, stats, table, type BenchContext, type SamplePolicy, type Timing } from './lib.js';
+import { fmt, fmtRange, sampleInterleaved, stats, table, type BenchContext, type SamplePolicy, type Timing } from './lib.js';
 import { measureTfjs, type TfjsResult } from './tfjs.js';
 import { peakAt, type W0Result } from './w0_peak.js';
 
@@ -106,35 +106,15 @@ export interface W6Result {
 /** Measures W6 at every thread count of `threads`, interleaved in `rounds` rounds. */
 export function measureW6(s: CharLMShape, threads: readonly number[], policy: SamplePolicy, rounds: number, w0?: W0Result): W6Row[] {
   const work = w6Workload(s);
-  const samples = new Map<string, number[]>();
-  const estimate = new Map<string, number>();
-  const cpu = new Map<string, { ms: number; calls: number }>();
-  const key = (t: number, k: Kind): string => `${t}:${k}`;
-  for (let r = 0; r < rounds; r++) {
-    for (const t of r % 2 === 0 ? threads : [...threads].reverse()) {
-      setNumThreads(t);
-      for (const k of r % 2 === 0 ? KINDS : [...KINDS].reverse()) {
-        const est = estimate.get(key(t, k));
-        const warmup = est === undefined ? 2 : 1;
-        const c0 = process.cpuUsage();
-        const res = sampleCalls(work[k], policy, warmup, est);
-        const c1 = process.cpuUsage(c0);
-        const prev = cpu.get(key(t, k)) ?? { ms: 0, calls: 0 };
-        cpu.set(key(t, k), { ms: prev.ms + (c1.user + c1.system) / 1000, calls: prev.calls + warmup + res.inner * res.ms.length });
-        estimate.set(key(t, k), stats(res.ms).median);
-        samples.set(key(t, k), [...(samples.get(key(t, k)) ?? []), ...res.ms]);
-      }
-    }
-  }
+  const measured = sampleInterleaved(work, KINDS, threads, policy, rounds);
   const flops = forwardFlops(s);
   const side = (t: number, k: Kind): W6Side => {
-    const ms = samples.get(key(t, k))!;
+    const { samples: ms, cpuMs } = measured(t, k);
     const m = stats(ms);
-    const c = cpu.get(key(t, k))!;
     const f = (k === 'step' ? 3 : 1) * flops;
-    return { ms: m, samples: ms, cpuMs: c.ms / c.calls, gflops: f / m.median / 1e6, cpuGflops: f / (c.ms / c.calls) / 1e6 };
+    return { ms: m, samples: ms, cpuMs, gflops: f / m.median / 1e6, cpuGflops: f / cpuMs / 1e6 };
   };
-  const one = threads.includes(1) ? stats(samples.get(key(1, 'step'))!).median : null;
+  const one = threads.includes(1) ? stats(measured(1, 'step').samples).median : null;
   return threads.map((t) => {
     const step = side(t, 'step');
     const peak = peakAt(w0, t);
