@@ -1,14 +1,16 @@
 // Recurrent-layer kernels (spec.ts rnnForward / rnnBackward): one direction of one RNN/LSTM/GRU layer over
 // a whole time-major sequence, float32, with the workspace layout of spec.ts rnnWorkspaceSize.
-// Forward: the input projection of all T·B rows is ONE sgemm into the workspace's gate rows; then per
-// step one sgemm adds h·W_hhᵀ for all gates of the batch (GRU: into a scratch block, since its n gate
-// needs the hidden part alone) and one fused pointwise pass adds the biases, applies σ/tanh/relu
-// (simd/vec_math.h), updates the state and writes y. Backward (BPTT): per step one fused pointwise pass
-// gives the gate gradients of every row (kept for all steps) and one sgemm dh = dG·W_hh; at the end the
-// weight gradients dW_ih = dGᵀ·x and dW_hh = dGᵀ·H_prev and the input gradient dx = dG·W_ih are single
-// sgemms over all T·B rows, and the bias gradients column sums of dG. The sgemms split across the pool
-// themselves; the pointwise passes split the batch rows. Inactive rows (t >= lengths[b]) carry the
-// state (forward) and its gradient (backward) unchanged. No std:: code (common.h rules).
+// Forward: the input projection of all T·B rows is ONE sgemm into the workspace's gate rows. The step loop
+// then runs as one parallel region for the whole sequence: each thread owns a slice of the hidden units
+// and, per step, computes h·W_hhᵀ for the gate columns of its units (one sgemm on its own pre-packed
+// slice of W_hh, into a per-thread block) and one fused pointwise pass for those units of every batch
+// row (biases, σ/tanh/relu from simd/vec_math.h, state update, y); one barrier per step publishes the
+// new state. Backward (BPTT), the same way: per step the fused pointwise pass gives the gate gradients of
+// the thread's units (kept for all steps), a barrier, then the thread's columns of dh = dG·W_hh. At the
+// end the weight gradients dW_ih = dGᵀ·x and dW_hh = dGᵀ·H_prev and the input gradient dx = dG·W_ih are
+// single sgemms over all T·B rows (split across the pool themselves), the bias gradients column sums of
+// dG. Inactive rows (t >= lengths[b]) carry the state (forward) and its gradient (backward) unchanged.
+// No std:: code (common.h rules).
 #include "../simd/vec.h"
 #include "../simd/vec_math.h"
 #include "common.h"
@@ -25,22 +27,22 @@ void sgemm_packed_b(int64_t M, int64_t N, int64_t K, float alpha, const float* A
 namespace {
 
 constexpr int kL = Vec::kLanes;
-// Scratch slots (calling thread). sgemm uses slots 0-3.
-constexpr int kSlotBias = 4;    // summed biases
-constexpr int kSlotHidden = 5;  // GRU: the hidden part of the gates of one step
-constexpr int kSlotPacked = 6;  // W_hh packed once for the per-step products
-
-/** Rows per pointwise task: about 4k elements of work, so a fork/join is worth it. */
-inline int64_t row_grain(int64_t width) { return max_of<int64_t>(1, 4096 / max_of<int64_t>(width, 1)); }
+// Scratch slots (per thread). sgemm uses slots 0-3.
+constexpr int kSlotBias = 4;    // calling thread: summed biases
+constexpr int kSlotHidden = 5;  // each thread: the recurrent part of its gate columns for one step
+constexpr int kSlotPacked = 6;  // each thread: its slice of W_hh, packed once for the per-step products
+constexpr int kSlotBiasGrad = 7;  // each thread (backward): the bias-gradient sums of its units
+constexpr int64_t kUnitAlign = 16;  // units per thread slice are a multiple of this (whole vectors, micro-panels)
+constexpr double kStepFlopsPerThread = 2.0e6;  // per-step work below which another thread costs more than it saves
 
 inline bool active(const int32_t* lengths, int64_t b, int64_t t) { return lengths == nullptr || t < lengths[b]; }
 
-/** Runs f(j, n) over [0, H) in vector steps: n = kL for full vectors, fewer for the tail. */
+/** Runs f(j, n) over [j0, j1) in vector steps: n = kL for full vectors, fewer for the tail. */
 template <typename F>
-NG_VINLINE void lanes(int64_t H, F&& f) {
-  int64_t j = 0;
-  for (; j + kL <= H; j += kL) f(j, kL);
-  if (j < H) f(j, static_cast<int>(H - j));
+NG_VINLINE void lanes(int64_t j0, int64_t j1, F&& f) {
+  int64_t j = j0;
+  for (; j + kL <= j1; j += kL) f(j, kL);
+  if (j < j1) f(j, static_cast<int>(j1 - j));
 }
 NG_VINLINE Vec ld(const float* p, int n) { return n == kL ? Vec::loadu(p) : Vec::load_partial(p, n); }
 NG_VINLINE void st(float* p, Vec v, int n) {
@@ -66,83 +68,167 @@ Layout ws_layout(int mode, const RnnGeometry& g, float* ws) {
   return L;
 }
 
-struct FwdStep {
+/** Threads for the step loop: enough per-step work for each, at most one unit slice each. */
+int team_size(const RnnGeometry& g, int64_t G) {
+  const double step_flops = 2.0 * static_cast<double>(g.B) * static_cast<double>(G * g.H) * static_cast<double>(g.H);
+  int64_t n = min_of<int64_t>(num_threads(), (g.H + kUnitAlign - 1) / kUnitAlign);
+  const int64_t by_work = static_cast<int64_t>(step_flops / kStepFlopsPerThread);
+  if (n > by_work) n = by_work;
+  return static_cast<int>(max_of<int64_t>(n, 1));
+}
+
+/** The hidden units [*j0, *j1) of part ith of nth (multiples of kUnitAlign; trailing parts may be empty). */
+void unit_slice(int64_t H, int ith, int nth, int64_t* j0, int64_t* j1) {
+  int64_t per = (H + nth - 1) / nth;
+  per = (per + kUnitAlign - 1) / kUnitAlign * kUnitAlign;
+  *j0 = min_of<int64_t>(H, ith * per);
+  *j1 = min_of<int64_t>(H, *j0 + per);
+}
+
+/** Step order: t is the time index of `step`, p and q the state slots it reads and writes. */
+struct StepIdx {
+  int64_t t, p, q;
+};
+inline StepIdx step_index(const RnnGeometry& g, int64_t step) {
+  const int64_t t = g.reverse ? g.T - 1 - step : step;
+  return {t, g.reverse ? t + 1 : t, g.reverse ? t : t + 1};
+}
+
+/** What the threads of one forward or backward region share. */
+struct Team {
   int mode;
   const RnnGeometry* g;
   const Layout* L;
   const int32_t* lengths;
-  const float* bias;    // [G·H]: b_ih + b_hh (gru: b_ih + b_hh for r, z; b_ih for n)
-  const float* bhh_n;   // gru: b_hh of the n block (or null)
-  const float* hidden;  // gru: [B, 3H] hidden part of this step
+  const float* w_hh;
+  Barrier barrier;
+  int failed;  // a thread could not get its scratch: all leave after the first barrier
+  // forward
+  const float* bias;   // [G·H]: b_ih + b_hh (gru: b_ih + b_hh for r, z; b_ih for n)
+  const float* bhh_n;  // gru: b_hh of the n block (or null)
   float* y;
-  int64_t t, p, q;
+  // backward
+  const float* gy;
+  float* dgx;  // [T·B, G·H] gradients of the input parts of the pre-activations
+  float* dgh;  // gru: of the hidden parts (else == dgx)
+  float* dh0;  // [B, H] two state-gradient buffers, swapped every step
+  float* dh1;
+  float* dc;   // lstm: [B, H], updated in place
+  float* partials;  // [2][nth][B, H]: each thread's share of dG·W_hh, double-buffered by step parity
+  float* gb_ih;     // the bias gradients (or null)
+  float* gb_hh;
 };
 
-void fwd_rows(const FwdStep& s, int64_t b0, int64_t b1) {
-  const RnnGeometry& g = *s.g;
-  const int64_t H = g.H, B = g.B;
-  const Layout& L = *s.L;
-  for (int64_t b = b0; b < b1; ++b) {
+/**
+ * This thread's scratch: `packed` for a K×N slice of W_hh and `block` of `block_floats` floats; then the
+ * barrier all threads pass before the loop. Returns false (for every thread) if any failed.
+ */
+bool team_scratch(Team& c, int nth, int64_t K, int64_t N, int64_t block_floats, float** packed, float** block) {
+  *packed = static_cast<float*>(scratch(kSlotPacked, static_cast<size_t>(max_of<int64_t>(1, sgemm_packed_b_size(K, N))) * sizeof(float)));
+  *block = static_cast<float*>(scratch(kSlotHidden, static_cast<size_t>(max_of<int64_t>(1, block_floats)) * sizeof(float)));
+  if (!*packed || !*block) __atomic_store_n(&c.failed, 1, __ATOMIC_RELAXED);
+  barrier_wait(&c.barrier, nth);
+  return __atomic_load_n(&c.failed, __ATOMIC_RELAXED) == 0;
+}
+
+/** Forward pointwise pass of one step for units [j0, j1) of every batch row; hd = this thread's [B, G·hk] block. */
+void fwd_units(const Team& c, const StepIdx& s, const float* hd, int64_t j0, int64_t j1) {
+  const RnnGeometry& g = *c.g;
+  const int64_t H = g.H, B = g.B, hk = j1 - j0, G = rnn_gates(c.mode);
+  const Layout& L = *c.L;
+  const size_t bytes = static_cast<size_t>(hk) * sizeof(float);
+  const float* bias = c.bias;
+  for (int64_t b = 0; b < B; ++b) {
     const float* hp = L.hs + (s.p * B + b) * H;
     float* hq = L.hs + (s.q * B + b) * H;
-    float* yr = s.y + s.t * g.y_stride_t + b * g.y_stride_b;
+    float* yr = c.y + s.t * g.y_stride_t + b * g.y_stride_b;
     const float* cp = L.cs ? L.cs + (s.p * B + b) * H : nullptr;
     float* cq = L.cs ? L.cs + (s.q * B + b) * H : nullptr;
-    if (!active(s.lengths, b, s.t)) {
-      memcpy(hq, hp, static_cast<size_t>(H) * sizeof(float));
-      if (cq) memcpy(cq, cp, static_cast<size_t>(H) * sizeof(float));
-      memset(yr, 0, static_cast<size_t>(H) * sizeof(float));
+    if (!active(c.lengths, b, s.t)) {
+      memcpy(hq + j0, hp + j0, bytes);
+      if (cq) memcpy(cq + j0, cp + j0, bytes);
+      memset(yr + j0, 0, bytes);
       continue;
     }
     float* gr = L.gates + (s.t * B + b) * L.gw * H;
-    const float* bias = s.bias;
-    switch (s.mode) {
+    const float* h = hd + b * G * hk - j0;  // h[gate·hk + j] is the recurrent part of unit j of that gate
+    switch (c.mode) {
       case RNN_LSTM:
-        lanes(H, [&](int64_t j, int n) {
-          const Vec i = vsigmoid(ld(gr + j, n) + ld(bias + j, n));
-          const Vec f = vsigmoid(ld(gr + H + j, n) + ld(bias + H + j, n));
-          const Vec gg = vtanh(ld(gr + 2 * H + j, n) + ld(bias + 2 * H + j, n));
-          const Vec o = vsigmoid(ld(gr + 3 * H + j, n) + ld(bias + 3 * H + j, n));
-          const Vec c = Vec::fma(f, ld(cp + j, n), i * gg);
-          const Vec h = o * vtanh(c);
+        lanes(j0, j1, [&](int64_t j, int n) {
+          const Vec i = vsigmoid(ld(gr + j, n) + ld(h + j, n) + ld(bias + j, n));
+          const Vec f = vsigmoid(ld(gr + H + j, n) + ld(h + hk + j, n) + ld(bias + H + j, n));
+          const Vec gg = vtanh(ld(gr + 2 * H + j, n) + ld(h + 2 * hk + j, n) + ld(bias + 2 * H + j, n));
+          const Vec o = vsigmoid(ld(gr + 3 * H + j, n) + ld(h + 3 * hk + j, n) + ld(bias + 3 * H + j, n));
+          const Vec cn = Vec::fma(f, ld(cp + j, n), i * gg);
+          const Vec hn = o * vtanh(cn);
           st(gr + j, i, n);
           st(gr + H + j, f, n);
           st(gr + 2 * H + j, gg, n);
           st(gr + 3 * H + j, o, n);
-          st(cq + j, c, n);
-          st(hq + j, h, n);
-          st(yr + j, h, n);
+          st(cq + j, cn, n);
+          st(hq + j, hn, n);
+          st(yr + j, hn, n);
         });
         break;
-      case RNN_GRU: {
-        const float* hd = s.hidden + b * 3 * H;
-        lanes(H, [&](int64_t j, int n) {
-          const Vec r = vsigmoid(ld(gr + j, n) + ld(hd + j, n) + ld(bias + j, n));
-          const Vec z = vsigmoid(ld(gr + H + j, n) + ld(hd + H + j, n) + ld(bias + H + j, n));
-          const Vec hn = s.bhh_n ? ld(hd + 2 * H + j, n) + ld(s.bhh_n + j, n) : ld(hd + 2 * H + j, n);
+      case RNN_GRU:
+        lanes(j0, j1, [&](int64_t j, int n) {
+          const Vec r = vsigmoid(ld(gr + j, n) + ld(h + j, n) + ld(bias + j, n));
+          const Vec z = vsigmoid(ld(gr + H + j, n) + ld(h + hk + j, n) + ld(bias + H + j, n));
+          const Vec hn = c.bhh_n ? ld(h + 2 * hk + j, n) + ld(c.bhh_n + j, n) : ld(h + 2 * hk + j, n);
           const Vec nn = vtanh(Vec::fma(r, hn, ld(gr + 2 * H + j, n) + ld(bias + 2 * H + j, n)));
-          const Vec h = Vec::fma(z, ld(hp + j, n) - nn, nn);  // (1 − z)·n + z·h_prev
+          const Vec hnew = Vec::fma(z, ld(hp + j, n) - nn, nn);  // (1 − z)·n + z·h_prev
           st(gr + j, r, n);
           st(gr + H + j, z, n);
           st(gr + 2 * H + j, nn, n);
           st(gr + 3 * H + j, hn, n);
-          st(hq + j, h, n);
-          st(yr + j, h, n);
+          st(hq + j, hnew, n);
+          st(yr + j, hnew, n);
         });
         break;
-      }
       default: {
-        const bool is_tanh = s.mode == RNN_TANH;
-        lanes(H, [&](int64_t j, int n) {
-          const Vec pre = ld(gr + j, n) + ld(bias + j, n);
-          const Vec h = is_tanh ? vtanh(pre) : relu(pre);
-          st(gr + j, h, n);
-          st(hq + j, h, n);
-          st(yr + j, h, n);
+        const bool is_tanh = c.mode == RNN_TANH;
+        lanes(j0, j1, [&](int64_t j, int n) {
+          const Vec pre = ld(gr + j, n) + ld(h + j, n) + ld(bias + j, n);
+          const Vec hn = is_tanh ? vtanh(pre) : relu(pre);
+          st(gr + j, hn, n);
+          st(hq + j, hn, n);
+          st(yr + j, hn, n);
         });
       }
     }
   }
+}
+
+void fwd_team(Team& c, int ith, int nth) {
+  const RnnGeometry& g = *c.g;
+  const int64_t B = g.B, H = g.H, G = rnn_gates(c.mode);
+  int64_t j0, j1;
+  unit_slice(H, ith, nth, &j0, &j1);
+  const int64_t hk = j1 - j0, N = G * hk;
+  float *packed, *hidden;
+  if (!team_scratch(c, nth, H, N, max_of(B, H) * N, &packed, &hidden)) return;  // products, then W rows
+  if (hk > 0) {
+    // This thread's gate rows of W_hh ([G·hk, H], gate by gate) copied together, then packed as W_hhᵀ slices.
+    for (int64_t gate = 0; gate < G; ++gate) {
+      memcpy(hidden + gate * hk * H, c.w_hh + (gate * H + j0) * H, static_cast<size_t>(hk * H) * sizeof(float));
+    }
+    sgemm_pack_b(true, H, N, hidden, H, packed);
+  }
+  for (int64_t step = 0; step < g.T; ++step) {
+    const StepIdx s = step_index(g, step);
+    if (hk > 0) {
+      sgemm_packed_b(B, N, H, 1.0f, c.L->hs + s.p * B * H, H, packed, 0.0f, hidden, N);
+      fwd_units(c, s, hidden, j0, j1);
+    }
+    barrier_wait(&c.barrier, nth);  // the new state is complete before anyone's next product reads it
+  }
+}
+
+void fwd_team_part(void* ctx, int ith, int nth, int64_t lo, int64_t hi) {
+  // NOTE: run inline (nth == 1) the one part covers every unit; otherwise part ith is exactly index ith.
+  (void)lo;
+  (void)hi;
+  fwd_team(*static_cast<Team*>(ctx), ith, nth);
 }
 
 }  // namespace
@@ -161,30 +247,24 @@ void rnn_forward(int mode, const RnnGeometry& g, const float* x, const float* w_
   }
   if (T > 0 && B > 0 && H > 0) {
     float* bias = static_cast<float*>(scratch(kSlotBias, static_cast<size_t>(GH) * sizeof(float)));
-    float* hidden = gru ? static_cast<float*>(scratch(kSlotHidden, static_cast<size_t>(B * GH) * sizeof(float))) : nullptr;
-    float* packed = static_cast<float*>(scratch(kSlotPacked, static_cast<size_t>(sgemm_packed_b_size(H, GH)) * sizeof(float)));
-    if (!bias || !packed || (gru && !hidden)) return;  // out of memory: nothing sensible to do in a kernel
-    sgemm_pack_b(true, H, GH, w_hh, H, packed);  // W_hhᵀ: K = H, N = G·H
+    if (!bias) return;  // out of memory: nothing sensible to do in a kernel
     for (int64_t k = 0; k < GH; ++k) {
       const bool hh_inside = gru && k >= 2 * H;  // gru's b_hh_n goes inside r ⊙ (...)
       bias[k] = (b_ih ? b_ih[k] : 0.0f) + (b_hh && !hh_inside ? b_hh[k] : 0.0f);
     }
     // The input part of every row's gates: [T·B, G·H] = x·W_ihᵀ, rows gw·H apart.
     sgemm(1, false, true, T * B, GH, I, 1.0f, x, 0, I, w_ih, 0, I, 0.0f, L.gates, 0, L.gw * H);
-    FwdStep s = {mode, &g, &L, lengths, bias, gru && b_hh ? b_hh + 2 * H : nullptr, hidden, y, 0, 0, 0};
-    for (int64_t step = 0; step < T; ++step) {
-      s.t = g.reverse ? T - 1 - step : step;
-      s.p = g.reverse ? s.t + 1 : s.t;
-      s.q = g.reverse ? s.t : s.t + 1;
-      const float* hprev = L.hs + s.p * B * H;
-      if (gru) {
-        sgemm_packed_b(B, GH, H, 1.0f, hprev, H, packed, 0.0f, hidden, GH);
-      } else {
-        sgemm_packed_b(B, GH, H, 1.0f, hprev, H, packed, 1.0f, L.gates + s.t * B * L.gw * H, L.gw * H);
-      }
-      auto rows = [&](int, int, int64_t lo, int64_t hi) { fwd_rows(s, lo, hi); };
-      parallel(B, row_grain(G * H), rows);
-    }
+    Team c = {};
+    c.mode = mode;
+    c.g = &g;
+    c.L = &L;
+    c.lengths = lengths;
+    c.w_hh = w_hh;
+    c.bias = bias;
+    c.bhh_n = gru && b_hh ? b_hh + 2 * H : nullptr;
+    c.y = y;
+    const int team = team_size(g, G);
+    parallel_for(team, 1, fwd_team_part, &c);
   }
   if (B > 0 && H > 0) {
     memcpy(h_n, L.hs + last * B * H, state_bytes);
@@ -194,54 +274,63 @@ void rnn_forward(int mode, const RnnGeometry& g, const float* x, const float* w_
 
 namespace {
 
-struct BwdStep {
-  int mode;
-  const RnnGeometry* g;
-  const Layout* L;
-  const int32_t* lengths;
-  const float* gy;
-  float* dgx;        // [T·B, G·H] gradients of the input parts of the pre-activations
-  float* dgh;        // gru: of the hidden parts (else == dgx)
-  const float* dh;   // [B, H] gradient of the state after this step (from later steps)
-  float* dh_next;    // [B, H] receives the direct part of the gradient of the previous state
-  float* dc;         // lstm: [B, H], updated in place
-  int64_t t, p, q;
-};
-
-void bwd_rows(const BwdStep& s, int64_t b0, int64_t b1) {
-  const RnnGeometry& g = *s.g;
-  const int64_t H = g.H, B = g.B, GH = rnn_gates(s.mode) * H;
-  const Layout& L = *s.L;
+/**
+ * Backward pointwise pass of one step for units [j0, j1) of every batch row: the gate gradients into dG (dgx,
+ * and dgh for gru) and, for the recurrent product, the hidden-part ones of these units into this thread's
+ * compact block cmp ([B, G·hk], gate by gate); the direct part of dh_prev into dns.
+ */
+void bwd_units(const Team& c, const StepIdx& s, const float* dhs, float* dns, float* cmp, float* acc, int64_t j0, int64_t j1) {
+  const RnnGeometry& g = *c.g;
+  const int64_t H = g.H, B = g.B, G = rnn_gates(c.mode), GH = G * H, hk = j1 - j0;
+  const Layout& L = *c.L;
   const Vec one = Vec::set1(1.0f);
-  for (int64_t b = b0; b < b1; ++b) {
+  const size_t bytes = static_cast<size_t>(hk) * sizeof(float);
+  for (int64_t b = 0; b < B; ++b) {
     const int64_t row = s.t * B + b;
-    float* dx = s.dgx + row * GH;
-    float* dhh = s.dgh + row * GH;
-    const float* dh = s.dh + b * H;
-    float* dn = s.dh_next + b * H;
-    if (!active(s.lengths, b, s.t)) {
+    float* dx = c.dgx + row * GH;
+    float* dhh = c.dgh + row * GH;
+    const float* dh = dhs + b * H;
+    float* dn = dns + b * H;
+    float* k = cmp + b * G * hk - j0;  // k[gate·hk + j]: the hidden-part gradient of unit j of that gate
+    float* ax = acc ? acc - j0 : nullptr;  // bias-gradient sums, laid out like k (gru: then those of the hidden parts)
+    if (!active(c.lengths, b, s.t)) {
       // NOTE: the state is carried unchanged, so its gradient passes through (and y is a constant 0 here).
-      memset(dx, 0, static_cast<size_t>(GH) * sizeof(float));
-      if (dhh != dx) memset(dhh, 0, static_cast<size_t>(GH) * sizeof(float));
-      memcpy(dn, dh, static_cast<size_t>(H) * sizeof(float));
+      for (int64_t gate = 0; gate < G; ++gate) {
+        memset(dx + gate * H + j0, 0, bytes);
+        if (dhh != dx) memset(dhh + gate * H + j0, 0, bytes);
+      }
+      memset(cmp + b * G * hk, 0, static_cast<size_t>(G) * bytes);
+      memcpy(dn + j0, dh + j0, bytes);
       continue;
     }
     const float* gr = L.gates + row * L.gw * H;
-    const float* gyr = s.gy + s.t * g.y_stride_t + b * g.y_stride_b;
-    switch (s.mode) {
+    const float* gyr = c.gy + s.t * g.y_stride_t + b * g.y_stride_b;
+    switch (c.mode) {
       case RNN_LSTM: {
         const float* cq = L.cs + (s.q * B + b) * H;
         const float* cp = L.cs + (s.p * B + b) * H;
-        float* dc = s.dc + b * H;
-        lanes(H, [&](int64_t j, int n) {
+        float* dc = c.dc + b * H;
+        lanes(j0, j1, [&](int64_t j, int n) {
           const Vec d = ld(dh + j, n) + ld(gyr + j, n);
           const Vec i = ld(gr + j, n), f = ld(gr + H + j, n), gg = ld(gr + 2 * H + j, n), o = ld(gr + 3 * H + j, n);
           const Vec tc = vtanh(ld(cq + j, n));
           const Vec dct = Vec::fma(d * o, one - tc * tc, ld(dc + j, n));
-          st(dx + j, dct * gg * i * (one - i), n);
-          st(dx + H + j, dct * ld(cp + j, n) * f * (one - f), n);
-          st(dx + 2 * H + j, dct * i * (one - gg * gg), n);
-          st(dx + 3 * H + j, d * tc * o * (one - o), n);
+          const Vec di = dct * gg * i * (one - i), df = dct * ld(cp + j, n) * f * (one - f);
+          const Vec dg = dct * i * (one - gg * gg), dout = d * tc * o * (one - o);
+          st(dx + j, di, n);
+          st(dx + H + j, df, n);
+          st(dx + 2 * H + j, dg, n);
+          st(dx + 3 * H + j, dout, n);
+          st(k + j, di, n);
+          st(k + hk + j, df, n);
+          st(k + 2 * hk + j, dg, n);
+          st(k + 3 * hk + j, dout, n);
+          if (ax) {
+            st(ax + j, ld(ax + j, n) + di, n);
+            st(ax + hk + j, ld(ax + hk + j, n) + df, n);
+            st(ax + 2 * hk + j, ld(ax + 2 * hk + j, n) + dg, n);
+            st(ax + 3 * hk + j, ld(ax + 3 * hk + j, n) + dout, n);
+          }
           st(dc + j, dct * f, n);
           st(dn + j, Vec::zero(), n);
         });
@@ -249,7 +338,7 @@ void bwd_rows(const BwdStep& s, int64_t b0, int64_t b1) {
       }
       case RNN_GRU: {
         const float* hp = L.hs + (s.p * B + b) * H;
-        lanes(H, [&](int64_t j, int n) {
+        lanes(j0, j1, [&](int64_t j, int n) {
           const Vec d = ld(dh + j, n) + ld(gyr + j, n);
           const Vec r = ld(gr + j, n), z = ld(gr + H + j, n), nn = ld(gr + 2 * H + j, n), hn = ld(gr + 3 * H + j, n);
           const Vec dpn = d * (one - z) * (one - nn * nn);
@@ -261,17 +350,32 @@ void bwd_rows(const BwdStep& s, int64_t b0, int64_t b1) {
           st(dhh + j, dpr, n);
           st(dhh + H + j, dpz, n);
           st(dhh + 2 * H + j, dpn * r, n);
+          st(k + j, dpr, n);
+          st(k + hk + j, dpz, n);
+          st(k + 2 * hk + j, dpn * r, n);
+          if (ax) {
+            float* ah = ax + 3 * hk;
+            st(ax + j, ld(ax + j, n) + dpr, n);
+            st(ax + hk + j, ld(ax + hk + j, n) + dpz, n);
+            st(ax + 2 * hk + j, ld(ax + 2 * hk + j, n) + dpn, n);
+            st(ah + j, ld(ah + j, n) + dpr, n);
+            st(ah + hk + j, ld(ah + hk + j, n) + dpz, n);
+            st(ah + 2 * hk + j, ld(ah + 2 * hk + j, n) + dpn * r, n);
+          }
           st(dn + j, d * z, n);
         });
         break;
       }
       default: {
-        const bool is_tanh = s.mode == RNN_TANH;
-        lanes(H, [&](int64_t j, int n) {
+        const bool is_tanh = c.mode == RNN_TANH;
+        lanes(j0, j1, [&](int64_t j, int n) {
           const Vec d = ld(dh + j, n) + ld(gyr + j, n);
           const Vec h = ld(gr + j, n);
           // NOTE: relu'(0) = 0 (PyTorch's threshold_backward: result <= 0 gives 0).
-          st(dx + j, is_tanh ? d * (one - h * h) : Vec::select(Vec::le(h, Vec::zero()), Vec::zero(), d), n);
+          const Vec dp = is_tanh ? d * (one - h * h) : Vec::select(Vec::le(h, Vec::zero()), Vec::zero(), d);
+          st(dx + j, dp, n);
+          st(k + j, dp, n);
+          if (ax) st(ax + j, ld(ax + j, n) + dp, n);
           st(dn + j, Vec::zero(), n);
         });
       }
@@ -279,13 +383,75 @@ void bwd_rows(const BwdStep& s, int64_t b0, int64_t b1) {
   }
 }
 
-/** out[k] = Σ_r m[r·ld + k] over R rows (k < n), summed in row order. */
-void column_sums(const float* m, int64_t R, int64_t n, int64_t stride, float* out) {
-  for (int64_t k = 0; k < n; ++k) out[k] = 0.0f;
-  for (int64_t r = 0; r < R; ++r) {
-    const float* row = m + r * stride;
-    lanes(n, [&](int64_t k, int w) { st(out + k, ld(out + k, w) + ld(row + k, w), w); });
+/**
+ * Part ith of the BPTT step loop. The product dh_prev = dG_h·W_hh is split over its K dimension: this thread
+ * multiplies the gate gradients of its own units (cmp, local) by the matching rows of W_hh (all H columns) into
+ * its partial block; after the barrier each thread sums every partial over its own units. That reads B·hk
+ * floats of the other threads' partials per step, where splitting the columns would make every thread read
+ * (and pack) all B·G·H gate gradients.
+ */
+void bwd_team(Team& c, int ith, int nth) {
+  const RnnGeometry& g = *c.g;
+  const int64_t B = g.B, H = g.H, G = rnn_gates(c.mode);
+  int64_t j0, j1;
+  unit_slice(H, ith, nth, &j0, &j1);
+  const int64_t hk = j1 - j0, Kp = G * hk;
+  float *packed, *cmp;
+  if (!team_scratch(c, nth, Kp, H, max_of(B, H) * Kp, &packed, &cmp)) return;  // gradients, then W rows
+  if (hk > 0) {
+    // This thread's gate rows of W_hh ([G·hk, H], gate by gate) copied together, then packed: K = G·hk, N = H.
+    for (int64_t gate = 0; gate < G; ++gate) {
+      memcpy(cmp + gate * hk * H, c.w_hh + (gate * H + j0) * H, static_cast<size_t>(hk * H) * sizeof(float));
+    }
+    sgemm_pack_b(false, Kp, H, cmp, H, packed);
   }
+  // The bias gradients (column sums of dG) are summed here, unit by unit: rows b ascending within each step.
+  const bool gru = c.mode == RNN_GRU;
+  float* acc = nullptr;
+  if ((c.gb_ih || c.gb_hh) && hk > 0) {
+    const int64_t n = (gru ? 2 : 1) * Kp;
+    acc = static_cast<float*>(scratch(kSlotBiasGrad, static_cast<size_t>(n) * sizeof(float)));
+    if (!acc) __atomic_store_n(&c.failed, 1, __ATOMIC_RELAXED);
+    else memset(acc, 0, static_cast<size_t>(n) * sizeof(float));
+  }
+  barrier_wait(&c.barrier, nth);
+  if (__atomic_load_n(&c.failed, __ATOMIC_RELAXED)) return;
+  float* dh = c.dh0;
+  float* dn = c.dh1;
+  for (int64_t step = g.T - 1; step >= 0; --step) {
+    const StepIdx s = step_index(g, step);
+    if (hk > 0) bwd_units(c, s, dh, dn, cmp, acc, j0, j1);
+    if (nth == 1) {
+      // dh_prev = direct part (+ the carried gradient of inactive rows, whose dG rows are 0) + dG_h·W_hh.
+      if (hk > 0) sgemm_packed_b(B, H, Kp, 1.0f, cmp, Kp, packed, 1.0f, dn, H);
+    } else {
+      float* part = c.partials + ((step & 1) * nth) * B * H;
+      if (hk > 0) sgemm_packed_b(B, H, Kp, 1.0f, cmp, Kp, packed, 0.0f, part + ith * B * H, H);
+      else memset(part + ith * B * H, 0, static_cast<size_t>(B * H) * sizeof(float));
+      barrier_wait(&c.barrier, nth);  // every partial of this step is complete
+      for (int64_t b = 0; b < B && hk > 0; ++b) {
+        float* dnr = dn + b * H;
+        for (int q = 0; q < nth; ++q) {
+          const float* pr = part + (q * B + b) * H;
+          lanes(j0, j1, [&](int64_t j, int n) { st(dnr + j, ld(dnr + j, n) + ld(pr + j, n), n); });
+        }
+      }
+    }
+    float* tmp = dh;
+    dh = dn;
+    dn = tmp;
+  }
+  for (int64_t gate = 0; acc && gate < G; ++gate) {
+    const size_t bytes = static_cast<size_t>(hk) * sizeof(float);
+    if (c.gb_ih) memcpy(c.gb_ih + gate * H + j0, acc + gate * hk, bytes);
+    if (c.gb_hh) memcpy(c.gb_hh + gate * H + j0, acc + (gru ? Kp : 0) + gate * hk, bytes);
+  }
+}
+
+void bwd_team_part(void* ctx, int ith, int nth, int64_t lo, int64_t hi) {
+  (void)lo;
+  (void)hi;
+  bwd_team(*static_cast<Team*>(ctx), ith, nth);
 }
 
 }  // namespace
@@ -303,6 +469,10 @@ void rnn_backward(int mode, const RnnGeometry& g, const float* x, const float* w
   float* dh1 = dh0 + B * H;
   float* dc = dh1 + B * H;
   const size_t state_bytes = static_cast<size_t>(B * H) * sizeof(float);
+  if (T * B == 0) {  // no rows: the step loop below, which sums the bias gradients, does not run
+    if (gb_ih) memset(gb_ih, 0, static_cast<size_t>(GH) * sizeof(float));
+    if (gb_hh) memset(gb_hh, 0, static_cast<size_t>(GH) * sizeof(float));
+  }
   if (B > 0 && H > 0) {
     if (gh_n) memcpy(dh0, gh_n, state_bytes);
     else memset(dh0, 0, state_bytes);
@@ -310,42 +480,41 @@ void rnn_backward(int mode, const RnnGeometry& g, const float* x, const float* w
       if (gc_n) memcpy(dc, gc_n, state_bytes);
       else memset(dc, 0, state_bytes);
     }
-  }
-  float* packed = nullptr;
-  if (T > 0 && B > 0 && H > 0) {
-    packed = static_cast<float*>(scratch(kSlotPacked, static_cast<size_t>(sgemm_packed_b_size(GH, H)) * sizeof(float)));
-    if (!packed) return;  // out of memory: nothing sensible to do in a kernel
-    sgemm_pack_b(false, GH, H, w_hh, H, packed);  // W_hh: K = G·H, N = H
-  }
-  BwdStep s = {mode, &g, &L, lengths, gy, dgx, dgh, dh0, dh1, dc, 0, 0, 0};
-  for (int64_t step = T - 1; step >= 0 && B > 0 && H > 0; --step) {
-    s.t = g.reverse ? T - 1 - step : step;
-    s.p = g.reverse ? s.t + 1 : s.t;
-    s.q = g.reverse ? s.t : s.t + 1;
-    auto rows = [&](int, int, int64_t lo, int64_t hi) { bwd_rows(s, lo, hi); };
-    parallel(B, row_grain(G * H), rows);
-    // dh_prev = direct part (+ the carried gradient of inactive rows, whose dG rows are 0) + dG_h·W_hh.
-    sgemm_packed_b(B, H, GH, 1.0f, dgh + s.t * B * GH, GH, packed, 1.0f, s.dh_next, H);
-    float* tmp = const_cast<float*>(s.dh);
-    s.dh = s.dh_next;
-    s.dh_next = tmp;
-  }
-  if (B > 0 && H > 0) {
-    if (gh0) memcpy(gh0, s.dh, state_bytes);
+    if (T > 0) {
+      Team c = {};
+      c.mode = mode;
+      c.g = &g;
+      c.L = &L;
+      c.lengths = lengths;
+      c.w_hh = w_hh;
+      c.gy = gy;
+      c.dgx = dgx;
+      c.dgh = dgh;
+      c.dh0 = dh0;
+      c.dh1 = dh1;
+      c.dc = dc;
+      c.gb_ih = gb_ih;
+      c.gb_hh = gb_hh;
+      const int team = team_size(g, G);
+      if (team > 1) {
+        c.partials = static_cast<float*>(scratch(kSlotBias, static_cast<size_t>(2 * team * B * H) * sizeof(float)));
+        if (!c.partials) return;  // out of memory: nothing sensible to do in a kernel
+      }
+      parallel_for(team, 1, bwd_team_part, &c);
+      if (c.failed) return;  // out of memory: nothing sensible to do in a kernel
+    }
+    // Each step swaps the two buffers: after T steps the gradient of h0 is in dh0 when T is even.
+    if (gh0) memcpy(gh0, T % 2 == 0 ? dh0 : dh1, state_bytes);
     if (gc0) {
       if (lstm) memcpy(gc0, dc, state_bytes);
       else memset(gc0, 0, state_bytes);
     }
-  } else {
-    (void)gh0;
   }
   const int64_t R = T * B;
   if (gx) sgemm(1, false, false, R, I, GH, 1.0f, dgx, 0, GH, w_ih, 0, I, 0.0f, gx, 0, I);
   if (gw_ih) sgemm(1, true, false, GH, I, R, 1.0f, dgx, 0, GH, x, 0, I, 0.0f, gw_ih, 0, I);
   // The previous state of row t·B + b is hs slot t (forward) or t + 1 (reverse): T·B consecutive rows.
   if (gw_hh) sgemm(1, true, false, GH, H, R, 1.0f, dgh, 0, GH, L.hs + (g.reverse ? B * H : 0), 0, H, 0.0f, gw_hh, 0, H);
-  if (gb_ih) column_sums(dgx, R, GH, GH, gb_ih);
-  if (gb_hh) column_sums(dgh, R, GH, GH, gb_hh);
 }
 
 NG_END_ISA

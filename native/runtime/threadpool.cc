@@ -191,6 +191,21 @@ Pool& pool() {
 
 void parallel_for(int64_t n, int64_t grain, ParallelFn fn, void* ctx) { pool().run(n, grain, fn, ctx); }
 
+void barrier_wait(Barrier* b, int nth) {
+  if (nth <= 1) return;
+  const int gen = __atomic_load_n(&b->gen, __ATOMIC_ACQUIRE);
+  if (__atomic_add_fetch(&b->count, 1, __ATOMIC_ACQ_REL) == nth) {
+    // Last to arrive: reset the count before releasing the others (they see it through gen's release).
+    __atomic_store_n(&b->count, 0, __ATOMIC_RELAXED);
+    __atomic_store_n(&b->gen, gen + 1, __ATOMIC_RELEASE);
+    return;
+  }
+  for (int spins = 0; __atomic_load_n(&b->gen, __ATOMIC_ACQUIRE) == gen; ++spins) {
+    if (spins < 20000) cpu_relax();
+    else sched_yield();
+  }
+}
+
 int num_threads() { return pool().threads(); }
 
 void set_num_threads(int n) {

@@ -17,6 +17,18 @@ using ParallelFn = void (*)(void* ctx, int ith, int nth, int64_t lo, int64_t hi)
  */
 void parallel_for(int64_t n, int64_t grain, ParallelFn fn, void* ctx);
 
+/**
+ * A barrier for the nth parts of one parallel_for region (each part runs on its own thread, all at once,
+ * so parts may wait for each other): every part calls barrier_wait(b, nth) with the nth it was given,
+ * the same number of times. Spins briefly, then yields the core (a descheduled partner gets to run).
+ * Zero-initialise before the region; nth <= 1 returns at once.
+ */
+struct Barrier {
+  int count;
+  int gen;
+};
+void barrier_wait(Barrier* b, int nth);
+
 /** Threads a parallel_for may use (>= 1). */
 int num_threads();
 
