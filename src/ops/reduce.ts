@@ -1,6 +1,6 @@
 // Reductions: sum, mean, amax/amin, max/min (with indices along a dim), argmax/argmin, var/std,
 // logsumexp, softmax/logSoftmax. Kernels reduce the middle axis of [outer, size, inner]; reductions
-// over several non-adjacent dims first move those dims to the end.
+// over several non-adjacent dims run once per run of adjacent dims, innermost first.
 
 import { kernelsFor } from '../backend/backend.js';
 import { isFloat, type DType, type FloatOf } from '../core/dtype.js';
@@ -10,7 +10,7 @@ import { record } from '../engine.js';
 import type { Tensor } from '../tensor.js';
 import type { ReduceOp } from '../kernels/spec.js';
 import { assertTensor, checkBool, checkInt, contiguousData, empty } from './helpers.js';
-import { cast, contiguous, detach, permute, reshape } from './layout.js';
+import { cast, contiguous, detach, reshape } from './layout.js';
 import { add, exp, log, mul, sub, sqrt, div, abs, eq, where } from './elementwise.js';
 
 export interface ReduceOptions {
@@ -18,31 +18,41 @@ export interface ReduceOptions {
 }
 type Dims = number | readonly number[] | null | undefined;
 
-/** Lays x out as [outer, size, inner] with the reduced dims in the middle; returns the data and sizes. */
+/** Lays x out as [outer, size, inner] with the reduced dims (adjacent, or none) in the middle; returns the data and sizes. */
 function toReduceLayout(x: Tensor, dims: readonly number[]): { data: Tensor; outer: number; size: number; inner: number } {
-  const r = x.ndim;
-  const adjacent = dims.every((d, i) => i === 0 || d === dims[i - 1]! + 1);
-  if (adjacent && dims.length > 0) {
-    const first = dims[0]!;
-    const last = dims[dims.length - 1]!;
-    return {
-      data: contiguous(detach(x)),
-      outer: numel(x.shape.slice(0, first)),
-      size: numel(x.shape.slice(first, last + 1)),
-      inner: numel(x.shape.slice(last + 1)),
-    };
-  }
-  const kept = Array.from({ length: r }, (_, i) => i).filter((i) => !dims.includes(i));
-  const p = contiguous(permute(detach(x), [...kept, ...dims]));
-  return { data: p, outer: numel(kept.map((d) => x.shape[d]!)), size: numel(dims.map((d) => x.shape[d]!)), inner: 1 };
+  const data = contiguous(detach(x));
+  if (dims.length === 0) return { data, outer: numel(x.shape), size: 1, inner: 1 };
+  const first = dims[0]!;
+  const last = dims[dims.length - 1]!;
+  return { data, outer: numel(x.shape.slice(0, first)), size: numel(x.shape.slice(first, last + 1)), inner: numel(x.shape.slice(last + 1)) };
 }
 
 function reducedShape(shape: readonly number[], dims: readonly number[], keepdim: boolean): number[] {
   return keepdim ? shape.map((s, i) => (dims.includes(i) ? 1 : s)) : shape.filter((_, i) => !dims.includes(i));
 }
 
+/** Sorted dims split into runs of consecutive dims: [0, 2, 3] → [[0], [2, 3]]. */
+function adjacentRuns(dims: readonly number[]): number[][] {
+  const runs: number[][] = [];
+  for (const d of dims) {
+    const last = runs[runs.length - 1];
+    if (last && d === last[last.length - 1]! + 1) last.push(d);
+    else runs.push([d]);
+  }
+  return runs;
+}
+
 function runReduce(op: ReduceOp, x: Tensor, dims: readonly number[], keepdim: boolean, dtype: DType): Tensor {
   const src = x.dtype === dtype ? x : cast(detach(x), dtype);
+  const runs = adjacentRuns(dims);
+  if (runs.length > 1) {
+    // NOTE: one pass per run of adjacent dims, innermost first (a conv bias gradient, sum over [0, 2, 3], is
+    // a row sum and then a column sum), instead of a permuted copy of the whole input; sum, mean (of equal
+    // groups), max and min compose this way.
+    let cur = src;
+    for (let i = runs.length - 1; i >= 0; i--) cur = runReduce(op, cur, runs[i]!, true, dtype);
+    return keepdim ? cur : reshape(cur, reducedShape(x.shape, dims, false));
+  }
   const { data, outer, size, inner } = toReduceLayout(src, dims);
   const out = empty(reducedShape(x.shape, dims, keepdim), dtype);
   if (outer * inner > 0) kernelsFor(dtype).reduce(op, contiguousData(data), outer, size, inner, out.storage.data);
