@@ -92,6 +92,8 @@ export interface PrimitiveAttrs {
   add: None; sub: None; mul: None; div: None; pow: None; maximum: None; minimum: None;
   /** inputs: [a, b]; the condition is not differentiable and travels as an attribute. */
   where: { cond: Tensor<'bool'> };
+  /** inputs: [grad]; relu's result (where the gradient passes) is not differentiated and travels as an attribute. */
+  reluBackward: { result: Tensor };
   // Reductions (inputs: [x]).
   sum: ReduceAttrs; mean: ReduceAttrs; amax: ReduceAttrs; amin: ReduceAttrs;
   maxDim: DimReduceAttrs; minDim: DimReduceAttrs;

@@ -185,6 +185,7 @@ inline T arith(int op, T a, T b) {
       case B_POW: return to_int32(pow(static_cast<double>(a), static_cast<double>(b)));
       case B_MAXIMUM: return a > b ? a : b;
       case B_MINIMUM: return a < b ? a : b;
+      case B_RELU_BACKWARD: return b <= 0 ? 0 : a;
       default: return 0;
     }
   } else if constexpr (__is_same(T, uint8_t)) {
@@ -202,6 +203,7 @@ inline T arith(int op, T a, T b) {
       case B_POW: return static_cast<float>(pow(static_cast<double>(a), static_cast<double>(b)));
       case B_MAXIMUM: return (a != a || b != b) ? __builtin_nanf("") : a > b ? a : b;
       case B_MINIMUM: return (a != a || b != b) ? __builtin_nanf("") : a < b ? a : b;
+      case B_RELU_BACKWARD: return b <= 0 ? 0.0f : a;  // a NaN result passes the gradient (PyTorch)
       default: return 0;
     }
   }
@@ -415,6 +417,8 @@ void binary_typed(int op, int rank, const int64_t* shape, StridedRef a, StridedR
         return binary_f32(rank, shape, a, b, o, [nan](Vec x, Vec y) {
           return Vec::select(Vec::mask_or(Vec::isnan(x), Vec::isnan(y)), nan, Vec::select(Vec::lt(x, y), x, y));
         });
+      case B_RELU_BACKWARD:
+        return binary_f32(rank, shape, a, b, o, [](Vec x, Vec y) { return Vec::select(Vec::le(y, Vec::zero()), Vec::zero(), x); });
       default: break;
     }
   }

@@ -11,7 +11,7 @@ namespace ng {
 
 const char* const kUnaryOpNames[U_COUNT] = {"neg", "abs", "sign", "exp", "log", "log1p", "sqrt", "sin", "cos", "tanh",
                                             "sigmoid", "relu", "erf", "leakyRelu", "elu", "clamp", "powScalar", "heaviside"};
-const char* const kBinaryOpNames[B_COUNT] = {"add", "sub", "mul", "div", "pow", "maximum", "minimum", "eq", "ne", "lt",
+const char* const kBinaryOpNames[B_COUNT] = {"add", "sub", "mul", "div", "pow", "maximum", "minimum", "reluBackward", "eq", "ne", "lt",
                                              "le", "gt", "ge", "logicalAnd", "logicalOr", "logicalXor"};
 const char* const kReduceOpNames[R_COUNT] = {"sum", "mean", "max", "min"};
 const char* const kArgReduceOpNames[A_COUNT] = {"max", "min"};

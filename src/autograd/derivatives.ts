@@ -73,7 +73,8 @@ export const derivatives: { [K in PrimitiveName]: Rule<K> } = {
   tanh: (c) => [() => E.mul(c.grad, E.sub(1, E.square(c.result())))],
   sigmoid: (c) => [() => { const y = c.result(); return E.mul(c.grad, E.mul(y, E.sub(1, y))); }],
   // NOTE: relu'(0) = 0 (PyTorch's threshold_backward: result <= 0 ? 0 : grad, so a NaN passes grad).
-  relu: (c) => [() => E.where(E.le(c.result(), 0), 0, c.grad)],
+  relu: (c) => [() => E.reluBackward(c.grad, c.result())],
+  reluBackward: (c) => [() => unb(E.reluBackward(c.grad, c.attrs.result), c, 0)],
   erf: (c) => [() => E.mul(c.grad, E.mul(E.exp(E.neg(E.square(c.input(0)))), 2 / Math.sqrt(Math.PI)))],
   // NOTE: leakyRelu'(0) = negativeSlope (PyTorch: x > 0 ? grad : grad * slope).
   leakyRelu: (c) => [() => E.where(E.gt(c.input(0), 0), c.grad, E.mul(c.grad, c.attrs.slope))],

@@ -49,6 +49,7 @@ export const BINARY_OPS = [
   'pow',
   'maximum', // NOTE: NaN propagates (PyTorch)
   'minimum',
+  'reluBackward', // a where b > 0 (or b is NaN), else 0: a = the output gradient, b = relu's result (PyTorch's threshold_backward)
   'eq',
   'ne',
   'lt',

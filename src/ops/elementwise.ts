@@ -216,6 +216,18 @@ export const logicalOr = (a: TensorLike, b: TensorLike): Tensor<'bool'> => logic
 export const logicalXor = (a: TensorLike, b: TensorLike): Tensor<'bool'> => logical('logicalXor', a, b);
 export const logicalNot = (a: Tensor): Tensor<'bool'> => eq(a.dtype === 'bool' ? a : ne(a, 0), false);
 
+/**
+ * relu's gradient in one pass (PyTorch's threshold_backward(grad, result, 0)): grad where result > 0 or is
+ * NaN, else 0, with broadcasting. Differentiable in grad (the rule is this op again); result is not
+ * differentiated (relu's second derivative is 0 wherever it exists). Used by relu's rule; not public API.
+ */
+export function reluBackward(grad: Tensor, result: Tensor): Tensor {
+  assertTensor('reluBackward', 'grad', grad);
+  assertTensor('reluBackward', 'result', result);
+  const r = result.dtype === grad.dtype ? result : cast(result, grad.dtype);
+  return record('reluBackward', [grad], binaryKernel('reluBackward', 'reluBackward', grad, r), { result: r });
+}
+
 /** cond ? a : b elementwise with broadcasting; cond must be bool. Differentiable in a and b. */
 export function where<A extends TensorLike, B extends TensorLike>(cond: Tensor<'bool'>, a: A, b: B): Tensor<BinaryDType<A, B>> {
   assertTensor('where', 'condition', cond);

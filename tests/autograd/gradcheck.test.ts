@@ -48,7 +48,7 @@ describe('gradcheck over the op database', () => {
 const ALL_PRIMITIVES: Record<PrimitiveName, true> = {
   neg: true, abs: true, sign: true, exp: true, log: true, log1p: true, sqrt: true, sin: true, cos: true, tanh: true,
   sigmoid: true, relu: true, erf: true, leakyRelu: true, elu: true, clamp: true, powScalar: true,
-  add: true, sub: true, mul: true, div: true, pow: true, maximum: true, minimum: true, where: true,
+  add: true, sub: true, mul: true, div: true, pow: true, maximum: true, minimum: true, where: true, reluBackward: true,
   sum: true, mean: true, amax: true, amin: true, maxDim: true, minDim: true, softmax: true, logSoftmax: true,
   matmul: true, reshape: true, permute: true, expand: true, slice: true, sliceBackward: true, cat: true, clone: true,
   cast: true, gather: true, scatterAdd: true,

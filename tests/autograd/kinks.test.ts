@@ -76,6 +76,13 @@ describe('the conventions, spelled out', () => {
     expect(gradAt(abs, [-1, 0, 2])).toEqual([-1, 0, 1]);
     expect(gradAt(sign, [-1, 0, 2])).toEqual([0, 0, 0]);
   });
+  it("relu's gradient passes where its result is NaN (threshold_backward: result <= 0 ? 0 : grad), float32 too", () => {
+    expect(gradAt(relu, [NaN, -0, 0.5])).toEqual([1, 0, 1]);
+    const x = tensor([NaN, -2, 0, 3, -0], { requiresGrad: true });
+    sum(relu(x)).backward();
+    expect(x.grad!.dtype).toBe('float32');
+    expect(Array.from(x.grad!.toTypedArray() as Float32Array)).toEqual([1, 0, 0, 1, 0]);
+  });
   it("leakyRelu'(0) = slope, elu'(0) = alpha", () => {
     expect(gradAt((x) => leakyRelu(x, 0.2), [-1, 0, 2])).toEqual([0.2, 0.2, 1]);
     expect(gradAt((x) => leakyRelu(x), [0])).toEqual([0.01]);

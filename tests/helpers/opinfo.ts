@@ -19,6 +19,7 @@ import {
   contiguous, clone, cast, gather, scatterAdd, indexSelect,
   type IndexItem,
 } from '../../src/index.js';
+import { reluBackward } from '../../src/ops/elementwise.js';
 
 export type Fn = (...inputs: Tensor[]) => Tensor | readonly Tensor[];
 
@@ -357,6 +358,15 @@ const binaryOps: OpInfo[] = [
       { desc: 'cond [2,3], a [3], b [2,1]', inputs: [m.randn([3]), m.randn([2, 1])], args: { cond: m.bools([2, 3]) } },
       { desc: 'cond [3,1] broadcast, a [3,2] nc', inputs: [m.randn([3, 2], { layout: 'transposed' }), m.randn([2])], args: { cond: m.bools([3, 1]) } },
       { desc: 'b scalar', inputs: [m.randn([2, 3])], args: { cond: m.bools([2, 3]), scalar: 0.5 } },
+    ],
+  }),
+  op<{ result: Tensor }>({
+    // relu's rule; result holds zeros, negatives and positives (the gradient passes only where result > 0).
+    name: 'reluBackward',
+    fn: (xs, a) => reluBackward(x0(xs), a.result),
+    samples: (m) => [
+      { desc: 'grad [2,3], result [2,3]', inputs: [m.randn([2, 3])], args: { result: m.values([2, 3], [0, -1, 2, 0.5, -0.1, 3], { grad: false }) } },
+      { desc: 'grad [3] broadcast, result [2,3] nc', inputs: [m.randn([3])], args: { result: m.values([2, 3], [1, 0, -2, 0.3, 2, -1], { grad: false, layout: 'transposed' }) } },
     ],
   }),
 ];

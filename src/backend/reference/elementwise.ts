@@ -99,6 +99,7 @@ export function binaryFn(op: BinaryOp, int: boolean): (a: number, b: number) => 
     case 'pow': return int ? (a, b) => pow(a, b) | 0 : pow;
     case 'maximum': return (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : a > b ? a : b);
     case 'minimum': return (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : a < b ? a : b);
+    case 'reluBackward': return (a, b) => (b <= 0 ? 0 : a);
     case 'eq': return (a, b) => (a === b ? 1 : 0);
     case 'ne': return (a, b) => (a !== b ? 1 : 0);
     case 'lt': return (a, b) => (a < b ? 1 : 0);
