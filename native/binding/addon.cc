@@ -7,6 +7,7 @@
 #include "bind_poolnorm.h"
 #include "bind_rnn.h"
 #include "ng/kernels.h"
+#include "ng/scratch.h"
 #include "ng/status.h"
 #include "ng/threadpool.h"
 
@@ -45,13 +46,34 @@ class Addon : public Napi::Addon<Addon> {
       InstanceMethod("opNames", &Addon::js_op_names),
       InstanceMethod("setNumThreads", &Addon::js_set_num_threads),
       InstanceMethod("setIsa", &Addon::js_set_isa),
-#define NG_EXPORT(js, cc) InstanceMethod(#js, &Addon::cc),
+#define NG_EXPORT(js, cc) InstanceMethod(#js, &Addon::checked<&Addon::cc, K_##js>),
       NG_KERNELS(NG_EXPORT)
 #undef NG_EXPORT
     });
   }
 
  private:
+#define NG_INDEX(js, cc) K_##js,
+  enum KernelIndex { NG_KERNELS(NG_INDEX) K_COUNT };
+#undef NG_INDEX
+
+  /**
+   * Runs a kernel binding; if any scratch request failed meanwhile (the kernel gave up, its outputs are not
+   * valid), throws a RangeError naming the kernel instead of returning them.
+   */
+  template <Napi::Value (Addon::*M)(const Napi::CallbackInfo&), int K>
+  Napi::Value checked(const Napi::CallbackInfo& info) {
+#define NG_NAME(js, cc) #js,
+    static const char* const names[K_COUNT] = {NG_KERNELS(NG_NAME)};
+#undef NG_NAME
+    const uint64_t before = ng::scratch_failures();
+    Napi::Value r = (this->*M)(info);
+    if (ng::scratch_failures() != before) {
+      range_error(info.Env(), names[K], "out of memory: the kernel could not allocate its scratch buffers (its outputs are not valid)");
+    }
+    return r;
+  }
+
   Napi::FunctionReference shape_error_, index_error_, argument_error_, backend_error_;
 
   /** init({ShapeError, IndexError, ArgumentError, BackendError, ...}): the JS error classes native throws. */

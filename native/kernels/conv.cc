@@ -383,7 +383,7 @@ void forward_gemm(const ConvGeometry& g, const float* x, const int64_t* xs, cons
   auto body = [&](int, int, int64_t, int64_t) {
     RowInfo* rows = static_cast<RowInfo*>(scratch(kSlotRows, static_cast<size_t>(z.kg) * sizeof(RowInfo)));
     float* col = static_cast<float*>(scratch(kSlotCol, static_cast<size_t>(z.kg * cols) * sizeof(float)));
-    if (!rows || !col) return;  // out of memory: nothing sensible to do in a kernel
+    if (!rows || !col) return;  // out of memory (counted by scratch(): the binding throws)
     fill_rows(g, xs[1], 0, z.kg, rows);
     for (int64_t t; q.pop(&t);) {
       const int64_t b = t % nb, ng = t / nb, grp = ng % g.groups, n = ng / g.groups;

@@ -132,8 +132,8 @@ void rows_parallel(int64_t rows, int64_t cols, int64_t passes, F row) {
 inline float nan_f() { return __builtin_nanf(""); }
 
 /** Scratch of the calling thread for `n` floats / doubles (read by every task of the next region). */
-inline float* caller_floats(int slot, int64_t n) { return static_cast<float*>(scratch(slot, static_cast<size_t>(n) * sizeof(float))); }
-inline double* caller_doubles(int slot, int64_t n) { return static_cast<double*>(scratch(slot, static_cast<size_t>(n) * sizeof(double))); }
+inline float* caller_floats(int slot, int64_t n) { return static_cast<float*>(scratch_optional(slot, static_cast<size_t>(n) * sizeof(float))); }
+inline double* caller_doubles(int slot, int64_t n) { return static_cast<double*>(scratch_optional(slot, static_cast<size_t>(n) * sizeof(double))); }
 
 /** Per-channel sums of per-column sums: out[c] = Σ_s col[c·S + s]. */
 inline double channel_total(const double* col, int64_t c, int64_t S) {

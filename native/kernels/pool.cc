@@ -214,7 +214,7 @@ void max_pool_impl(const PoolGeom& g, const float* x, const int64_t* xs, float* 
     return;
   }
   auto task = [&](int, int, int64_t t0, int64_t t1) {
-    float* buf = vector ? static_cast<float*>(scratch(4, static_cast<size_t>(2 * width) * sizeof(float))) : nullptr;
+    float* buf = vector ? static_cast<float*>(scratch_optional(4, static_cast<size_t>(2 * width) * sizeof(float))) : nullptr;
     if (!buf) return max_rows_scalar(g, x, xs, out, indices, t0, t1);
     float* vbest = buf;
     float* vrow = buf + width;
@@ -278,7 +278,7 @@ void avg_pool_impl(const PoolGeom& g, int64_t divisor_override, const float* x, 
   const int64_t kh = max_count(g.h_count, g.OH);
   const bool vector = xs[3] == 1 && width > 0;
   auto task = [&](int, int, int64_t t0, int64_t t1) {
-    float* vsum = vector ? static_cast<float*>(scratch(4, static_cast<size_t>(width) * sizeof(float))) : nullptr;
+    float* vsum = vector ? static_cast<float*>(scratch_optional(4, static_cast<size_t>(width) * sizeof(float))) : nullptr;
     if (!vsum) return avg_rows_scalar(g, divisor_override, x, xs, out, t0, t1);
     for (int64_t t = t0; t < t1; ++t) {
       const int64_t oh = t % g.OH;
@@ -311,7 +311,7 @@ void avg_backward_planes(const PoolGeom& g, int64_t divisor_override, const floa
                          int64_t p0, int64_t p1) {
   const int64_t plane = g.H * g.W;
   const int64_t width = span.hi - span.lo;
-  float* tmp = width > 0 ? static_cast<float*>(scratch(4, static_cast<size_t>(width) * sizeof(float))) : nullptr;
+  float* tmp = width > 0 ? static_cast<float*>(scratch_optional(4, static_cast<size_t>(width) * sizeof(float))) : nullptr;
   for (int64_t p = p0; p < p1; ++p) {
     float* gi = grad_input + p * plane;
     memset(gi, 0, static_cast<size_t>(plane) * sizeof(float));

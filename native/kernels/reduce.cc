@@ -73,6 +73,7 @@ template <typename T>
 void sum_columns(const T* x, int64_t size, int64_t inner, int64_t j0, int64_t j1, bool mean, T* dst) {
   const int64_t w = j1 - j0;
   double* acc = static_cast<double*>(scratch(7, static_cast<size_t>(w) * sizeof(double)));
+  if (!acc) return;  // out of memory: counted, the binding throws
   for (int64_t j = 0; j < w; ++j) acc[j] = 0;
   for (int64_t k = 0; k < size; ++k) {
     const T* row = x + k * inner + j0;
@@ -395,6 +396,7 @@ void softmax_row(int op, const float* p, float* q, int64_t n) {
 void softmax_short_rows(int op, const float* x, float* out, int64_t n, int64_t r0, int64_t r1) {
   constexpr int64_t kBatch = 1024;  // elements per batch
   float* d = static_cast<float*>(scratch(6, 4 * kBatch * sizeof(float)));
+  if (!d) return;  // out of memory: counted, the binding throws
   float* rem = d + kBatch;
   float* e = d + 2 * kBatch;
   float* shift = d + 3 * kBatch;
@@ -452,6 +454,7 @@ void softmax_short_rows(int op, const float* x, float* out, int64_t n, int64_t r
 void softmax_columns(int op, const float* x, float* out, int64_t size, int64_t inner, int64_t j0, int64_t j1) {
   const int64_t w = j1 - j0;
   double* sd = static_cast<double*>(scratch(5, static_cast<size_t>(w) * (sizeof(double) + 2 * sizeof(float))));
+  if (!sd) return;  // out of memory: counted, the binding throws
   float* mx = reinterpret_cast<float*>(sd + w);
   float* sf = mx + w;
   for (int64_t j = 0; j < w; ++j) mx[j] = x[j0 + j];

@@ -247,7 +247,7 @@ void rnn_forward(int mode, const RnnGeometry& g, const float* x, const float* w_
   }
   if (T > 0 && B > 0 && H > 0) {
     float* bias = static_cast<float*>(scratch(kSlotBias, static_cast<size_t>(GH) * sizeof(float)));
-    if (!bias) return;  // out of memory: nothing sensible to do in a kernel
+    if (!bias) return;  // out of memory (counted by scratch(): the binding throws)
     for (int64_t k = 0; k < GH; ++k) {
       const bool hh_inside = gru && k >= 2 * H;  // gru's b_hh_n goes inside r ⊙ (...)
       bias[k] = (b_ih ? b_ih[k] : 0.0f) + (b_hh && !hh_inside ? b_hh[k] : 0.0f);
@@ -498,10 +498,10 @@ void rnn_backward(int mode, const RnnGeometry& g, const float* x, const float* w
       const int team = team_size(g, G);
       if (team > 1) {
         c.partials = static_cast<float*>(scratch(kSlotBias, static_cast<size_t>(2 * team * B * H) * sizeof(float)));
-        if (!c.partials) return;  // out of memory: nothing sensible to do in a kernel
+        if (!c.partials) return;  // out of memory (counted by scratch(): the binding throws)
       }
       parallel_for(team, 1, bwd_team_part, &c);
-      if (c.failed) return;  // out of memory: nothing sensible to do in a kernel
+      if (c.failed) return;  // out of memory (counted by scratch(): the binding throws)
     }
     // Each step swaps the two buffers: after T steps the gradient of h0 is in dh0 when T is even.
     if (gh0) memcpy(gh0, T % 2 == 0 ? dh0 : dh1, state_bytes);

@@ -133,3 +133,37 @@ describe('thread pool', () => {
     expect(r.stdout.trim()).toBe('[true,true,true,true]');
   });
 });
+
+describe('kernel scratch memory', () => {
+  it('a kernel that cannot get its scratch buffers throws a RangeError naming it; ops with a fallback still compute', () => {
+    // NODEGRAD_SCRATCH_LIMIT caps every scratch request (read once at load): here nothing above 64 bytes.
+    const code = `
+      import { F, manualSeed, matmul, nn, randn, setBackend, tensor } from './src/index.ts';
+      manualSeed(1);
+      const out = {};
+      const attempt = (name, f) => { try { f(); out[name] = 'ok'; } catch (e) { out[name] = e.constructor.name + ': ' + e.message; } };
+      attempt('conv2d', () => F.conv2d(randn(2, 3, 16, 16), randn(8, 3, 3, 3)));
+      attempt('matmul', () => matmul(randn(200, 200), randn(200, 200)));
+      attempt('lstm', () => new nn.LSTM(8, 64).forward(randn(5, 40, 8)));
+      attempt('sum', () => randn(64, 300).sum(0));
+      const x = randn(2, 3, 9, 9);
+      const both = () => [...F.maxPool2d(x, 3, { stride: 2 }).flatten().tolist(), ...F.batchNorm(x, null, null, { training: true }).flatten().tolist()];
+      const nat = both();
+      setBackend('reference');
+      const ref = both();
+      out.fallbackDiff = Math.max(...nat.map((v, i) => Math.abs(v - ref[i])));
+      out.add = JSON.stringify(tensor([1, 2]).add(1).tolist());
+      console.log(JSON.stringify(out));
+    `;
+    const r = JSON.parse(probe({ NODEGRAD_SCRATCH_LIMIT: '64' }, code).split('\n').pop()!) as Record<string, unknown>;
+    expect(r['conv2d']).toMatch(/^RangeError: conv2d: out of memory/);
+    expect(r['matmul']).toMatch(/^RangeError: gemm: out of memory/);
+    expect(r['lstm']).toMatch(/^RangeError: rnnForward: out of memory/);
+    expect(r['sum']).toMatch(/^RangeError: reduce: out of memory/);
+    expect(r['add']).toBe('[2,3]');
+    expect(r['fallbackDiff']).toBeLessThan(1e-5);
+    // Without the cap the same calls compute.
+    const ok = JSON.parse(probe({}, code).split('\n').pop()!) as Record<string, unknown>;
+    for (const k of ['conv2d', 'matmul', 'lstm', 'sum']) expect(ok[k]).toBe('ok');
+  });
+});

@@ -83,7 +83,7 @@ void gemm_packed(const Gemm& g, int64_t i0, int64_t i1, int64_t j0, int64_t j1) 
   const int64_t ncs = balanced_step(j1 - j0, kBlk.NC, NR);
   float* abuf = static_cast<float*>(scratch(kSlotA, static_cast<size_t>(mcs * kcs) * sizeof(float)));
   float* bbuf = static_cast<float*>(scratch(kSlotB, static_cast<size_t>(ncs * kcs) * sizeof(float)));
-  if (!abuf || !bbuf) return;  // out of memory: nothing sensible to do in a kernel
+  if (!abuf || !bbuf) return;  // out of memory (counted by scratch(): the binding throws)
   for (int64_t ic = i0; ic < i1; ic += mcs) {
     const int64_t mc = min_of(mcs, i1 - ic);
     for (int64_t pc = 0; pc < g.K; pc += kcs) {
