@@ -131,6 +131,27 @@ bool team_scratch(Team& c, int nth, int64_t K, int64_t N, int64_t block_floats, 
   return __atomic_load_n(&c.failed, __ATOMIC_RELAXED) == 0;
 }
 
+/**
+ * Part ith's hidden units [*j0, *j1), its scratch (team_scratch), and its gate rows of W_hh ([G·hk, H], gate
+ * by gate, copied into `block`) packed as the B operand of its per-step product: transposed for the forward
+ * (K = H, N = G·hk), as they are for the backward (K = G·hk, N = H). `block` is then the thread's to reuse
+ * (max(B, H)·G·hk floats). False (for every thread) if any thread's scratch failed.
+ */
+bool team_setup(Team& c, int ith, int nth, bool transposed, int64_t* j0, int64_t* j1, float** packed, float** block) {
+  const int64_t H = c.g->H, G = rnn_gates(c.mode);
+  unit_slice(H, ith, nth, j0, j1);
+  const int64_t hk = *j1 - *j0, rows = G * hk;
+  const int64_t K = transposed ? H : rows, N = transposed ? rows : H;
+  if (!team_scratch(c, nth, K, N, max_of(c.g->B, H) * rows, packed, block)) return false;
+  if (hk > 0) {
+    for (int64_t gate = 0; gate < G; ++gate) {
+      memcpy(*block + gate * hk * H, c.w_hh + (gate * H + *j0) * H, static_cast<size_t>(hk * H) * sizeof(float));
+    }
+    sgemm_pack_b(transposed, K, N, *block, H, *packed);
+  }
+  return true;
+}
+
 /** Forward pointwise pass of one step for units [j0, j1) of every batch row; hd = this thread's [B, G·hk] block. */
 void fwd_units(const Team& c, const StepIdx& s, const float* hd, int64_t j0, int64_t j1) {
   const RnnGeometry& g = *c.g;
@@ -203,17 +224,9 @@ void fwd_team(Team& c, int ith, int nth) {
   const RnnGeometry& g = *c.g;
   const int64_t B = g.B, H = g.H, G = rnn_gates(c.mode);
   int64_t j0, j1;
-  unit_slice(H, ith, nth, &j0, &j1);
-  const int64_t hk = j1 - j0, N = G * hk;
   float *packed, *hidden;
-  if (!team_scratch(c, nth, H, N, max_of(B, H) * N, &packed, &hidden)) return;  // products, then W rows
-  if (hk > 0) {
-    // This thread's gate rows of W_hh ([G·hk, H], gate by gate) copied together, then packed as W_hhᵀ slices.
-    for (int64_t gate = 0; gate < G; ++gate) {
-      memcpy(hidden + gate * hk * H, c.w_hh + (gate * H + j0) * H, static_cast<size_t>(hk * H) * sizeof(float));
-    }
-    sgemm_pack_b(true, H, N, hidden, H, packed);
-  }
+  if (!team_setup(c, ith, nth, true, &j0, &j1, &packed, &hidden)) return;
+  const int64_t hk = j1 - j0, N = G * hk;
   for (int64_t step = 0; step < g.T; ++step) {
     const StepIdx s = step_index(g, step);
     if (hk > 0) {
@@ -394,17 +407,9 @@ void bwd_team(Team& c, int ith, int nth) {
   const RnnGeometry& g = *c.g;
   const int64_t B = g.B, H = g.H, G = rnn_gates(c.mode);
   int64_t j0, j1;
-  unit_slice(H, ith, nth, &j0, &j1);
-  const int64_t hk = j1 - j0, Kp = G * hk;
   float *packed, *cmp;
-  if (!team_scratch(c, nth, Kp, H, max_of(B, H) * Kp, &packed, &cmp)) return;  // gradients, then W rows
-  if (hk > 0) {
-    // This thread's gate rows of W_hh ([G·hk, H], gate by gate) copied together, then packed: K = G·hk, N = H.
-    for (int64_t gate = 0; gate < G; ++gate) {
-      memcpy(cmp + gate * hk * H, c.w_hh + (gate * H + j0) * H, static_cast<size_t>(hk * H) * sizeof(float));
-    }
-    sgemm_pack_b(false, Kp, H, cmp, H, packed);
-  }
+  if (!team_setup(c, ith, nth, false, &j0, &j1, &packed, &cmp)) return;
+  const int64_t hk = j1 - j0, Kp = G * hk;
   // The bias gradients (column sums of dG) are summed here, unit by unit: rows b ascending within each step.
   const bool gru = c.mode == RNN_GRU;
   float* acc = nullptr;
