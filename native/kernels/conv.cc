@@ -339,6 +339,44 @@ void col2im_planes(const ConvGeometry& g, const Planes& p, float* P, int64_t nr,
 }
 
 /**
+ * The adjoint of im2col for one image and group written straight into gx (cin_g planes of H·W), for
+ * stride_w = 1: each vector of a gx row gathers its kh·kw terms from the im2col rows (output column
+ * ow = iw + pad_w − kj·dil_w, lanes outside [0, Wo) masked to 0) and is stored once. Adding the shifted
+ * runs into padded planes instead stalls on store forwarding (each run's loads overlap the last runs'
+ * stores at an offset); here nothing is stored twice.
+ */
+void col2im_gather(const ConvGeometry& g, const float* col, int64_t ld, int64_t cin_g, float* gx) {
+  constexpr int64_t L = Vec::kLanes;
+  for (int64_t ci = 0; ci < cin_g; ++ci) {
+    for (int64_t ih = 0; ih < g.H; ++ih) {
+      const int64_t y = ih + g.pad_h;
+      float* grow = gx + (ci * g.H + ih) * g.W;
+      for (int64_t iw0 = 0; iw0 < g.W; iw0 += L) {
+        Vec sum = Vec::zero();
+        for (int64_t ki = 0; ki < g.kh; ++ki) {
+          const int64_t t = y - ki * g.dil_h;
+          if (t < 0 || t % g.stride_h != 0 || t / g.stride_h >= g.Ho) continue;
+          const float* base = col + (ci * g.kh + ki) * g.kw * ld + (t / g.stride_h) * g.Wo;
+          for (int64_t kj = 0; kj < g.kw; ++kj) {
+            const int64_t ow0 = iw0 + g.pad_w - kj * g.dil_w;  // output column of lane 0
+            const float* src = base + kj * ld + ow0;
+            if (ow0 >= 0 && ow0 + L <= g.Wo) {
+              sum = Vec::add(sum, Vec::loadu(src));
+            } else {
+              const int64_t lo = max_of<int64_t>(0, -ow0), hi = min_of<int64_t>(L, g.Wo - ow0);
+              if (lo < hi) sum = Vec::add(sum, Vec::load_range(src, static_cast<int>(lo), static_cast<int>(hi)));
+            }
+          }
+        }
+        const int64_t n = min_of<int64_t>(L, g.W - iw0);
+        if (n == L) Vec::storeu(grow + iw0, sum);
+        else Vec::store_partial(grow + iw0, sum, static_cast<int>(n));
+      }
+    }
+  }
+}
+
+/**
  * The adjoint of fill_planes into a contiguous gx (nch planes of H·W): every input position a plane holds
  * is held once, so gx = its value there; positions no plane holds (never read) are 0.
  */
@@ -596,8 +634,9 @@ void forward_gemm_batched(const ConvGeometry& g, const float* x, const int64_t* 
 void backward_input_gemm_batched(const ConvGeometry& g, const float* gy, const float* w, float* gx, int64_t nbi) {
   const Sizes z = sizes_of(g);
   const int64_t nblk = ceil_div(g.N, nbi);
-  // col2im into padded planes (plain adds), then their inside to gx, when they fit; else row by row.
-  const bool use_planes = planes_fit(g);
+  // col2im gathered straight into gx for stride_w = 1; else into padded planes (plain adds), then their
+  // inside to gx, when they fit; else row by row.
+  const bool use_planes = g.stride_w != 1 && planes_fit(g);
   const Planes pl = planes_of(g);
   const size_t slot5 = use_planes ? static_cast<size_t>(z.cin_g * pl.plane) * sizeof(float) : static_cast<size_t>(z.kg) * sizeof(RowInfo);
   TaskQueue q;
@@ -617,7 +656,9 @@ void backward_input_gemm_batched(const ConvGeometry& g, const float* gy, const f
       sgemm(1, true, false, z.kg, nc, z.cout_g, 1.0f, w + grp * z.cout_g * z.kg, 0, z.kg, gyb, 0, nc, 0.0f, col, 0, nc);
       for (int64_t i = 0; i < ni; ++i) {
         float* gxg = gx + ((n0 + i) * g.Cin + grp * z.cin_g) * z.hw;
-        if (use_planes) {
+        if (g.stride_w == 1) {
+          col2im_gather(g, col + i * z.howo, nc, z.cin_g, gxg);
+        } else if (use_planes) {
           zero_fill(P, z.cin_g * pl.plane);
           col2im_planes(g, pl, P, z.kg, col + i * z.howo, nc);
           planes_to_image(g, pl, P, z.cin_g, gxg);
