@@ -497,6 +497,57 @@ void backward_input_gemm(const ConvGeometry& g, const float* gy, const float* w,
 }
 
 /**
+ * C[i·ldc + j] = beta·C[i·ldc + j] + Σ_k A[i·lda + k]·B[j·ldb + k] for i < M, j < N (beta 0 does not read
+ * C): products of rows that are both contiguous along K, two rows of A by four of B at a time in eight
+ * vector accumulators, no packing. The weight gradient of a block of small images has this shape (M output
+ * channels, N im2col rows, K thousands of positions), where a packed GEMM spends most of its time
+ * transposing B into panels. Edge blocks reuse the last row (their extra sums are not stored).
+ */
+void dot_gemm(int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, const float* B, int64_t ldb, float beta, float* C,
+              int64_t ldc) {
+  constexpr int64_t L = Vec::kLanes;
+  const int64_t kf = K / L * L;
+  const int tail = static_cast<int>(K - kf);
+  for (int64_t i0 = 0; i0 < M; i0 += 2) {
+    const float* a0p = A + i0 * lda;
+    const float* a1p = A + min_of(i0 + 1, M - 1) * lda;
+    for (int64_t j0 = 0; j0 < N; j0 += 4) {
+      const float* b0p = B + j0 * ldb;
+      const float* b1p = B + min_of(j0 + 1, N - 1) * ldb;
+      const float* b2p = B + min_of(j0 + 2, N - 1) * ldb;
+      const float* b3p = B + min_of(j0 + 3, N - 1) * ldb;
+      Vec c00 = Vec::zero(), c01 = Vec::zero(), c02 = Vec::zero(), c03 = Vec::zero();
+      Vec c10 = Vec::zero(), c11 = Vec::zero(), c12 = Vec::zero(), c13 = Vec::zero();
+      auto step = [&](Vec a0, Vec a1, Vec b0, Vec b1, Vec b2, Vec b3) {
+        c00 = Vec::fma(a0, b0, c00);
+        c01 = Vec::fma(a0, b1, c01);
+        c02 = Vec::fma(a0, b2, c02);
+        c03 = Vec::fma(a0, b3, c03);
+        c10 = Vec::fma(a1, b0, c10);
+        c11 = Vec::fma(a1, b1, c11);
+        c12 = Vec::fma(a1, b2, c12);
+        c13 = Vec::fma(a1, b3, c13);
+      };
+      for (int64_t k = 0; k < kf; k += L) {
+        step(Vec::loadu(a0p + k), Vec::loadu(a1p + k), Vec::loadu(b0p + k), Vec::loadu(b1p + k), Vec::loadu(b2p + k), Vec::loadu(b3p + k));
+      }
+      if (tail) {
+        step(Vec::load_partial(a0p + kf, tail), Vec::load_partial(a1p + kf, tail), Vec::load_partial(b0p + kf, tail),
+             Vec::load_partial(b1p + kf, tail), Vec::load_partial(b2p + kf, tail), Vec::load_partial(b3p + kf, tail));
+      }
+      const float r[2][4] = {{Vec::reduce_add(c00), Vec::reduce_add(c01), Vec::reduce_add(c02), Vec::reduce_add(c03)},
+                             {Vec::reduce_add(c10), Vec::reduce_add(c11), Vec::reduce_add(c12), Vec::reduce_add(c13)}};
+      for (int64_t ii = 0; ii < 2 && i0 + ii < M; ++ii) {
+        for (int64_t jj = 0; jj < 4 && j0 + jj < N; ++jj) {
+          float* c = C + (i0 + ii) * ldc + j0 + jj;
+          *c = beta == 0.0f ? r[ii][jj] : beta * *c + r[ii][jj];
+        }
+      }
+    }
+  }
+}
+
+/**
  * Weight gradient gW = Σ_n gy_n·col_nᵀ: tasks are group × chunk of im2col rows (weight columns, at most
  * 256) × group of images, each summing its images into its own partial (the task's im2col rows only);
  * the partials are then added in image-group order. None of the splits depends on the thread count.
@@ -553,7 +604,7 @@ void backward_weight_gemm(const ConvGeometry& g, const float* x, const int64_t* 
             im2col(g, xg, xs[2], xs[3], rows, nr, 0, z.howo, col + i * z.howo, nc);
           }
         }
-        sgemm(1, false, true, z.cout_g, nr, nc, 1.0f, gyb, 0, nc, col, 0, nc, beta, dst, 0, z.kg);
+        dot_gemm(z.cout_g, nr, nc, gyb, nc, col, nc, beta, dst, z.kg);
         beta = 1.0f;
       }
       for (int64_t n = ig * ipg; nbi == 1 && n < nend; ++n) {
