@@ -345,32 +345,44 @@ void col2im_planes(const ConvGeometry& g, const Planes& p, float* P, int64_t nr,
  * runs into padded planes instead stalls on store forwarding (each run's loads overlap the last runs'
  * stores at an offset); here nothing is stored twice.
  */
+/** Lanes [0, kLanes) of row[ow0 + l], 0 where ow0 + l is outside [0, wo). */
+NG_VINLINE Vec gather_term(const float* row, int64_t ow0, int64_t wo) {
+  constexpr int64_t L = Vec::kLanes;
+  if (ow0 >= 0 && ow0 + L <= wo) return Vec::loadu(row + ow0);
+  const int64_t lo = max_of<int64_t>(0, -ow0), hi = min_of<int64_t>(L, wo - ow0);
+  return lo < hi ? Vec::load_range(row + ow0, static_cast<int>(lo), static_cast<int>(hi)) : Vec::zero();
+}
+
 void col2im_gather(const ConvGeometry& g, const float* col, int64_t ld, int64_t cin_g, float* gx) {
   constexpr int64_t L = Vec::kLanes;
   for (int64_t ci = 0; ci < cin_g; ++ci) {
     for (int64_t ih = 0; ih < g.H; ++ih) {
       const int64_t y = ih + g.pad_h;
       float* grow = gx + (ci * g.H + ih) * g.W;
-      for (int64_t iw0 = 0; iw0 < g.W; iw0 += L) {
-        Vec sum = Vec::zero();
+      // Two vectors of the row at a time: two independent chains of adds (the masked loads are slow to
+      // arrive, one chain would wait on each).
+      for (int64_t iw0 = 0; iw0 < g.W; iw0 += 2 * L) {
+        const bool two = iw0 + L < g.W;
+        Vec s0 = Vec::zero(), s1 = Vec::zero();
         for (int64_t ki = 0; ki < g.kh; ++ki) {
           const int64_t t = y - ki * g.dil_h;
           if (t < 0 || t % g.stride_h != 0 || t / g.stride_h >= g.Ho) continue;
           const float* base = col + (ci * g.kh + ki) * g.kw * ld + (t / g.stride_h) * g.Wo;
           for (int64_t kj = 0; kj < g.kw; ++kj) {
+            const float* row = base + kj * ld;
             const int64_t ow0 = iw0 + g.pad_w - kj * g.dil_w;  // output column of lane 0
-            const float* src = base + kj * ld + ow0;
-            if (ow0 >= 0 && ow0 + L <= g.Wo) {
-              sum = Vec::add(sum, Vec::loadu(src));
-            } else {
-              const int64_t lo = max_of<int64_t>(0, -ow0), hi = min_of<int64_t>(L, g.Wo - ow0);
-              if (lo < hi) sum = Vec::add(sum, Vec::load_range(src, static_cast<int>(lo), static_cast<int>(hi)));
-            }
+            s0 = Vec::add(s0, gather_term(row, ow0, g.Wo));
+            if (two) s1 = Vec::add(s1, gather_term(row, ow0 + L, g.Wo));
           }
         }
-        const int64_t n = min_of<int64_t>(L, g.W - iw0);
-        if (n == L) Vec::storeu(grow + iw0, sum);
-        else Vec::store_partial(grow + iw0, sum, static_cast<int>(n));
+        const int64_t n0 = min_of<int64_t>(L, g.W - iw0);
+        if (n0 == L) Vec::storeu(grow + iw0, s0);
+        else Vec::store_partial(grow + iw0, s0, static_cast<int>(n0));
+        if (two) {
+          const int64_t n1 = min_of<int64_t>(L, g.W - iw0 - L);
+          if (n1 == L) Vec::storeu(grow + iw0 + L, s1);
+          else Vec::store_partial(grow + iw0 + L, s1, static_cast<int>(n1));
+        }
       }
     }
   }
