@@ -9,7 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { SamplePolicy } from './lib.js';
+import { fmt, fmtRange, stats, table, type SamplePolicy, type Timing } from './lib.js';
 
 export type TfjsBackend = 'cpu' | 'wasm';
 
@@ -43,6 +43,23 @@ export function measureTfjs(backend: TfjsBackend, workload: TfjsWorkload, policy
   } catch {
     return { backend, ms: [], error: `child failed (status ${String(r.status)}): ${r.stderr.trim().split('\n').slice(-3).join(' | ').slice(0, 300)}` };
   }
+}
+
+/** One row of a "beside TensorFlow.js" table: nodegrad's timing and the two backends' results. */
+export interface TfjsComparison {
+  name: string;
+  pass: string;
+  mine: Timing;
+  wasm: TfjsResult;
+  cpu: TfjsResult;
+}
+
+/** Prints nodegrad (1 thread) beside TensorFlow.js wasm and cpu, with the ratios (failures say why). */
+export function tfjsTable(title: string, nameHeader: string, rows: readonly TfjsComparison[]): void {
+  const cellOf = (t: TfjsResult): string => (t.ms.length ? fmtRange(stats(t.ms)) : `failed: ${t.error ?? '?'}`);
+  const ratio = (t: TfjsResult, mine: Timing): string => (t.ms.length ? `${fmt(stats(t.ms).median / mine.median)}x` : '-');
+  table(title, [nameHeader, 'pass', 'nodegrad (1 thread)', 'TensorFlow.js wasm', 'TensorFlow.js cpu', 'nodegrad faster than wasm by', 'than cpu by'],
+    rows.map((r) => [r.name, r.pass, fmtRange(r.mine), cellOf(r.wasm), cellOf(r.cpu), ratio(r.wasm, r.mine), ratio(r.cpu, r.mine)]));
 }
 
 // ---- the child side -----------------------------------------------------------------------------------

@@ -6,11 +6,14 @@
 // how much of the GEMM's speed the convolution keeps (issue 5 asks >= 75% for C3 and C4 fwd+bwd at 1
 // and 2 threads, and 2 threads >= 1.7x faster than 1).
 //
+// TensorFlow.js's cpu and wasm backends run the same convolutions (NHWC) in child processes in the same run.
+//
 // The machine is shared and noisy: each round measures every (thread count, conv / GEMM, fwd /
 // fwd+bwd) combination back to back, alternating the order between rounds; medians over all rounds.
 
 import { F, autograd, manualSeed, matmul, noGrad, rand, randn, setNumThreads, getNumThreads, zeros, type Tensor } from '../src/index.js';
 import { fmt, fmtRange, sampleCalls, stats, table, type BenchContext, type SamplePolicy, type Timing } from './lib.js';
+import { measureTfjs, tfjsTable, type TfjsResult } from './tfjs.js';
 
 export interface ConvShape {
   name: string;
@@ -76,6 +79,8 @@ export interface W2Row {
 
 export interface W2Result {
   rows: W2Row[];
+  /** TensorFlow.js (NHWC, tf.conv2d; fwd+bwd = gradients of input and filter) on the same shapes. */
+  tfjs: { shape: string; backward: boolean; result: TfjsResult }[];
 }
 
 /** The four workloads of one shape; operands are made once, outside the timing. */
@@ -209,5 +214,25 @@ export function runW2(ctx: BenchContext): W2Result {
         `${r.speedupFwdBwd === null ? '' : `, ${fmt(r.speedupFwdBwd)}x vs 1 thread`} -> ${ok ? 'met' : 'MISSED'} (>= 75%, >= 1.7x)`);
     }
   }
-  return { rows };
+  const tfjs: W2Result['tfjs'] = [];
+  if (!ctx.smoke) {
+    for (const s of shapes) {
+      for (const backward of [false, true]) {
+        for (const b of ['wasm', 'cpu'] as const) {
+          ctx.progress(`W2 TensorFlow.js ${b} ${s.name}${backward ? ' fwd+bwd' : ''}`);
+          const w = { kind: 'conv' as const, N: s.N, Cin: s.Cin, H: s.H, W: s.W, Cout: s.Cout, k: s.k, stride: s.stride, pad: s.pad, backward };
+          tfjs.push({ shape: s.name, backward, result: measureTfjs(b, w, { minReps: 3, maxReps: 7, targetMs: 3000, sampleMs: 1 }, 1) });
+        }
+      }
+    }
+    ctx.progress('');
+    const get = (shape: string, backward: boolean, b: 'wasm' | 'cpu'): TfjsResult =>
+      tfjs.find((t) => t.shape === shape && t.backward === backward && t.result.backend === b)!.result;
+    tfjsTable('W2 beside TensorFlow.js 4.22 (tf.conv2d, NHWC; fwd+bwd = gradients of input and filter), ms median (min-max)', 'shape',
+      shapes.flatMap((s) => [false, true].map((backward) => {
+        const r = rows.find((x) => x.shape === s.name && x.threads === 1)!;
+        return { name: s.name, pass: backward ? 'fwd+bwd' : 'fwd', mine: backward ? r.convFwdBwd.ms : r.convFwd.ms, wasm: get(s.name, backward, 'wasm'), cpu: get(s.name, backward, 'cpu') };
+      })));
+  }
+  return { rows, tfjs };
 }

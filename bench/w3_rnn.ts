@@ -11,7 +11,7 @@
 
 import { autograd, getNumThreads, manualSeed, nn, noGrad, randn, setNumThreads, type Tensor } from '../src/index.js';
 import { fmt, fmtPct, fmtRange, sampleInterleaved, stats, table, type BenchContext, type SamplePolicy, type Timing } from './lib.js';
-import { measureTfjs, type TfjsResult } from './tfjs.js';
+import { measureTfjs, tfjsTable, type TfjsResult } from './tfjs.js';
 import { peakAt, type W0Result } from './w0_peak.js';
 
 export interface RnnShape {
@@ -160,15 +160,12 @@ export function runW3(ctx: BenchContext, w0: W0Result | undefined): W3Result {
       const r = rows.find((x) => x.cell === cell && x.threads === 1)!;
       return backward ? r.fwdBwd.ms : r.fwd.ms;
     };
-    table('W3 beside TensorFlow.js 4.22 (tf.layers.lstm / gru, returnSequences; fwd+bwd = gradients of the weights), ms median (min-max)',
-      ['cell', 'pass', 'nodegrad (1 thread)', 'TensorFlow.js wasm', 'TensorFlow.js cpu', 'nodegrad faster than wasm by', 'than cpu by'],
-      shapes.flatMap((s) => [false, true].map((backward) => {
-        const mine = ours(s.cell, backward);
-        const get = (b: 'wasm' | 'cpu'): TfjsResult => tfjs.find((t) => t.cell === s.cell && t.backward === backward && t.result.backend === b)!.result;
-        const cellOf = (t: TfjsResult): string => (t.ms.length ? fmtRange(stats(t.ms)) : `failed: ${t.error ?? '?'}`);
-        const ratio = (t: TfjsResult): string => (t.ms.length ? `${fmt(stats(t.ms).median / mine.median)}x` : '-');
-        return [s.cell, backward ? 'fwd+bwd' : 'fwd', fmtRange(mine), cellOf(get('wasm')), cellOf(get('cpu')), ratio(get('wasm')), ratio(get('cpu'))];
-      })));
+    const get = (cell: string, backward: boolean, b: 'wasm' | 'cpu'): TfjsResult =>
+      tfjs.find((t) => t.cell === cell && t.backward === backward && t.result.backend === b)!.result;
+    tfjsTable('W3 beside TensorFlow.js 4.22 (tf.layers.lstm / gru, returnSequences; fwd+bwd = gradients of the weights), ms median (min-max)', 'cell',
+      shapes.flatMap((s) => [false, true].map((backward) => ({
+        name: s.cell, pass: backward ? 'fwd+bwd' : 'fwd', mine: ours(s.cell, backward), wasm: get(s.cell, backward, 'wasm'), cpu: get(s.cell, backward, 'cpu'),
+      }))));
   }
   return { rows, tfjs };
 }
