@@ -237,11 +237,24 @@ void fwd_team(Team& c, int ith, int nth) {
   }
 }
 
-void fwd_team_part(void* ctx, int ith, int nth, int64_t lo, int64_t hi) {
-  // NOTE: run inline (nth == 1) the one part covers every unit; otherwise part ith is exactly index ith.
-  (void)lo;
-  (void)hi;
-  fwd_team(*static_cast<Team*>(ctx), ith, nth);
+/**
+ * parallel_for's entry for a team function: run inline (nth == 1) the one part covers every unit; otherwise
+ * part ith is exactly index ith.
+ */
+template <void (*F)(Team&, int, int)>
+void team_part(void* ctx, int ith, int nth, int64_t, int64_t) {
+  F(*static_cast<Team*>(ctx), ith, nth);
+}
+
+/** The fields both step loops share. */
+Team team_of(int mode, const RnnGeometry& g, const Layout& L, const int32_t* lengths, const float* w_hh) {
+  Team c = {};
+  c.mode = mode;
+  c.g = &g;
+  c.L = &L;
+  c.lengths = lengths;
+  c.w_hh = w_hh;
+  return c;
 }
 
 }  // namespace
@@ -267,17 +280,12 @@ void rnn_forward(int mode, const RnnGeometry& g, const float* x, const float* w_
     }
     // The input part of every row's gates: [T·B, G·H] = x·W_ihᵀ, rows gw·H apart.
     sgemm(1, false, true, T * B, GH, I, 1.0f, x, 0, I, w_ih, 0, I, 0.0f, L.gates, 0, L.gw * H);
-    Team c = {};
-    c.mode = mode;
-    c.g = &g;
-    c.L = &L;
-    c.lengths = lengths;
-    c.w_hh = w_hh;
+    Team c = team_of(mode, g, L, lengths, w_hh);
     c.bias = bias;
     c.bhh_n = gru && b_hh ? b_hh + 2 * H : nullptr;
     c.y = y;
     const int team = team_size(g, G);
-    parallel_for(team, 1, fwd_team_part, &c);
+    parallel_for(team, 1, team_part<fwd_team>, &c);
   }
   if (B > 0 && H > 0) {
     memcpy(h_n, L.hs + last * B * H, state_bytes);
@@ -453,12 +461,6 @@ void bwd_team(Team& c, int ith, int nth) {
   }
 }
 
-void bwd_team_part(void* ctx, int ith, int nth, int64_t lo, int64_t hi) {
-  (void)lo;
-  (void)hi;
-  bwd_team(*static_cast<Team*>(ctx), ith, nth);
-}
-
 }  // namespace
 
 void rnn_backward(int mode, const RnnGeometry& g, const float* x, const float* w_ih, const float* w_hh, const int32_t* lengths, const float* ws,
@@ -486,12 +488,7 @@ void rnn_backward(int mode, const RnnGeometry& g, const float* x, const float* w
       else memset(dc, 0, state_bytes);
     }
     if (T > 0) {
-      Team c = {};
-      c.mode = mode;
-      c.g = &g;
-      c.L = &L;
-      c.lengths = lengths;
-      c.w_hh = w_hh;
+      Team c = team_of(mode, g, L, lengths, w_hh);
       c.gy = gy;
       c.dgx = dgx;
       c.dgh = dgh;
@@ -505,7 +502,7 @@ void rnn_backward(int mode, const RnnGeometry& g, const float* x, const float* w
         c.partials = static_cast<float*>(scratch(kSlotBias, static_cast<size_t>(2 * team * B * H) * sizeof(float)));
         if (!c.partials) return;  // out of memory (counted by scratch(): the binding throws)
       }
-      parallel_for(team, 1, bwd_team_part, &c);
+      parallel_for(team, 1, team_part<bwd_team>, &c);
       if (c.failed) return;  // out of memory (counted by scratch(): the binding throws)
     }
     // Each step swaps the two buffers: after T steps the gradient of h0 is in dh0 when T is even.
