@@ -644,6 +644,31 @@ void backward_weight_gemm(const ConvGeometry& g, const float* x, const int64_t* 
 
 // ---- batched GEMM path (small images) -------------------------------------------------------------
 
+/**
+ * One thread's buffers for a batched block of nbi images: the padded planes of the block's image (or the
+ * im2col row table, filled here; neither when `per_row` is false), the im2col block and a cout_g-row block
+ * (gy rows or the product). False if out of memory (counted by scratch(): the binding throws).
+ */
+struct BlockBuffers {
+  RowInfo* rows;
+  float* P;
+  float* col;
+  float* blk;
+};
+bool block_buffers(const ConvGeometry& g, const Sizes& z, const Planes& pl, bool use_planes, bool per_row, int64_t row_stride_c, int64_t nbi,
+                   BlockBuffers* b) {
+  const size_t slot5 = use_planes ? static_cast<size_t>(z.cin_g * pl.plane) * sizeof(float)
+                                  : static_cast<size_t>(per_row ? z.kg : 1) * sizeof(RowInfo);
+  void* s5 = scratch(kSlotRows, slot5);
+  b->col = static_cast<float*>(scratch(kSlotCol, static_cast<size_t>(z.kg * nbi * z.howo) * sizeof(float)));
+  b->blk = static_cast<float*>(scratch(kSlotBlock, static_cast<size_t>(z.cout_g * nbi * z.howo) * sizeof(float)));
+  if (!s5 || !b->col || !b->blk) return false;
+  b->rows = static_cast<RowInfo*>(s5);
+  b->P = static_cast<float*>(s5);
+  if (!use_planes && per_row) fill_rows(g, row_stride_c, 0, z.kg, b->rows);
+  return true;
+}
+
 /** Forward over blocks of nbi images: tasks are group × image block; one W·col per task, then the rows to NCHW. */
 void forward_gemm_batched(const ConvGeometry& g, const float* x, const int64_t* xs, const float* w, const float* bias, float* out, int64_t nbi) {
   const Sizes z = sizes_of(g);
@@ -651,17 +676,13 @@ void forward_gemm_batched(const ConvGeometry& g, const float* x, const int64_t* 
   // The im2col rows from padded planes (plain copies) when they fit, else row by row with bounds.
   const bool use_planes = planes_fit(g);
   const Planes pl = planes_of(g);
-  const size_t slot5 = use_planes ? static_cast<size_t>(z.cin_g * pl.plane) * sizeof(float) : static_cast<size_t>(z.kg) * sizeof(RowInfo);
   TaskQueue q;
   q.count = nblk * g.groups;
   auto body = [&](int, int, int64_t, int64_t) {
-    void* s5 = scratch(kSlotRows, slot5);
-    float* col = static_cast<float*>(scratch(kSlotCol, static_cast<size_t>(z.kg * nbi * z.howo) * sizeof(float)));
-    float* c = static_cast<float*>(scratch(kSlotBlock, static_cast<size_t>(z.cout_g * nbi * z.howo) * sizeof(float)));
-    if (!s5 || !col || !c) return;
-    RowInfo* rows = static_cast<RowInfo*>(s5);
-    float* P = static_cast<float*>(s5);
-    if (!use_planes) fill_rows(g, xs[1], 0, z.kg, rows);
+    BlockBuffers bb;
+    if (!block_buffers(g, z, pl, use_planes, true, xs[1], nbi, &bb)) return;
+    RowInfo* rows = bb.rows;
+    float *P = bb.P, *col = bb.col, *c = bb.blk;
     for (int64_t t; q.pop(&t);) {
       const int64_t grp = t % g.groups, blk = t / g.groups;
       const int64_t n0 = blk * nbi, ni = min_of(g.N - n0, nbi), nc = ni * z.howo;
@@ -701,17 +722,14 @@ void backward_input_gemm_batched(const ConvGeometry& g, const float* gy, const f
   // inside to gx, when they fit; else row by row.
   const bool use_planes = g.stride_w != 1 && planes_fit(g);
   const Planes pl = planes_of(g);
-  const size_t slot5 = use_planes ? static_cast<size_t>(z.cin_g * pl.plane) * sizeof(float) : static_cast<size_t>(z.kg) * sizeof(RowInfo);
   TaskQueue q;
   q.count = nblk * g.groups;
   auto body = [&](int, int, int64_t, int64_t) {
-    void* s5 = scratch(kSlotRows, slot5);
-    float* col = static_cast<float*>(scratch(kSlotCol, static_cast<size_t>(z.kg * nbi * z.howo) * sizeof(float)));
-    float* gyb = static_cast<float*>(scratch(kSlotBlock, static_cast<size_t>(z.cout_g * nbi * z.howo) * sizeof(float)));
-    if (!s5 || !col || !gyb) return;
-    RowInfo* rows = static_cast<RowInfo*>(s5);
-    float* P = static_cast<float*>(s5);
-    if (!use_planes) fill_rows(g, z.hw, 0, z.kg, rows);
+    BlockBuffers bb;
+    // NOTE: the gather path (stride_w 1) needs neither planes nor the row table.
+    if (!block_buffers(g, z, pl, use_planes, g.stride_w != 1, z.hw, nbi, &bb)) return;
+    RowInfo* rows = bb.rows;
+    float *P = bb.P, *col = bb.col, *gyb = bb.blk;
     for (int64_t t; q.pop(&t);) {
       const int64_t grp = t % g.groups, blk = t / g.groups;
       const int64_t n0 = blk * nbi, ni = min_of(g.N - n0, nbi), nc = ni * z.howo;
