@@ -37,12 +37,23 @@ int main(int argc, char** argv) {
     clock_gettime(cputime ? CLOCK_PROCESS_CPUTIME_ID : CLOCK_MONOTONIC, &t);
     return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
   };
-  std::vector<double> ts;
-  for (int r = -2; r < repeats; ++r) {
-    const double t0 = now();
+  auto call = [&]() {
     ng::kernels().sgemm(1, ta, tb, M, N, K, 1.0f, A.data(), 0, ta ? M : K, B.data(), 0, tb ? K : N, 0.0f, C.data(), 0, N);
-    const double s = now() - t0;
-    if (r >= 0) ts.push_back(s);
+  };
+  // Like bench/w1_gemm.ts: warm-up calls, then samples of back-to-back calls lasting ~20 ms each (short
+  // calls timed one by one are dominated by clock and cold-cache noise); a sample is their mean.
+  double t1 = 0;
+  for (int r = 0; r < 3; ++r) {
+    const double t0 = now();
+    call();
+    t1 = now() - t0;
+  }
+  const int inner = std::max(1, static_cast<int>(0.02 / std::max(t1, 1e-7)));
+  std::vector<double> ts;
+  for (int r = 0; r < repeats; ++r) {
+    const double t0 = now();
+    for (int i = 0; i < inner; ++i) call();
+    ts.push_back((now() - t0) / inner);
   }
   std::sort(ts.begin(), ts.end());
   const double flops = 2.0 * M * N * K;
