@@ -54,6 +54,79 @@ inline void transpose4(const float* src, int64_t s_l, float* dst) {
   store4(dst + 3 * W, __builtin_shufflevector(t2, t3, 2, 3, 6, 7));
 }
 
+#if NG_PACK_VEC_BYTES >= 32
+// 8-lane transposes for ISAs with 256-bit vectors (with 128-bit ones the 4×4 path is as good).
+typedef float v8 __attribute__((vector_size(32)));
+typedef float v8u __attribute__((vector_size(32), aligned(4)));
+
+inline v8 load8(const float* p) { return *reinterpret_cast<const v8u*>(p); }
+inline void store8(float* p, v8 v) { *reinterpret_cast<v8u*>(p) = v; }
+
+/**
+ * 8×8 transpose of rows r[0..7] (each 8 consecutive k) into columns c[t] (lane l = r[l][t]): the
+ * unpack / shuffle / 128-bit-permute sequence (24 shuffles for 64 floats; the 4×4 path takes 8 per 16
+ * plus the stores of four times as many vectors).
+ */
+inline void transpose8(const v8 (&r)[8], v8 (&c)[8]) {
+  v8 t[8], u[8];
+#pragma GCC unroll 4
+  for (int i = 0; i < 4; ++i) {
+    t[2 * i] = __builtin_shufflevector(r[2 * i], r[2 * i + 1], 0, 8, 1, 9, 4, 12, 5, 13);
+    t[2 * i + 1] = __builtin_shufflevector(r[2 * i], r[2 * i + 1], 2, 10, 3, 11, 6, 14, 7, 15);
+  }
+#pragma GCC unroll 2
+  for (int i = 0; i < 2; ++i) {
+    const v8 a0 = t[4 * i], a1 = t[4 * i + 1], b0 = t[4 * i + 2], b1 = t[4 * i + 3];
+    u[4 * i] = __builtin_shufflevector(a0, b0, 0, 1, 8, 9, 4, 5, 12, 13);
+    u[4 * i + 1] = __builtin_shufflevector(a0, b0, 2, 3, 10, 11, 6, 7, 14, 15);
+    u[4 * i + 2] = __builtin_shufflevector(a1, b1, 0, 1, 8, 9, 4, 5, 12, 13);
+    u[4 * i + 3] = __builtin_shufflevector(a1, b1, 2, 3, 10, 11, 6, 7, 14, 15);
+  }
+#pragma GCC unroll 4
+  for (int i = 0; i < 4; ++i) {
+    c[i] = __builtin_shufflevector(u[i], u[4 + i], 0, 1, 2, 3, 8, 9, 10, 11);
+    c[4 + i] = __builtin_shufflevector(u[i], u[4 + i], 4, 5, 6, 7, 12, 13, 14, 15);
+  }
+}
+
+/**
+ * dst[(k + t)·W + l] = src[l·s_l + k + t] for t < 8 and all W lanes (w == W), k a multiple of 8 with
+ * k + 8 <= kc: 8×8 transposes. Lane groups of 8 store whole rows; W = 6 (the AVX2 MR) transposes its six
+ * rows with two zero rows and stores each 8-lane column over the next row's first two lanes, in
+ * ascending order (the next store overwrites them), except the panel's very last row.
+ */
+template <int64_t W>
+inline void transpose_block8(const float* src, int64_t s_l, int64_t k, int64_t kc, float* dst) {
+  if constexpr (W == 6) {
+    v8 r[8], c[8];
+#pragma GCC unroll 6
+    for (int l = 0; l < 6; ++l) r[l] = load8(src + l * s_l + k);
+    r[6] = r[7] = v8{};
+    transpose8(r, c);
+    float* d = dst + k * W;
+#pragma GCC unroll 7
+    for (int t = 0; t < 7; ++t) store8(d + t * W, c[t]);
+    if (k + 8 < kc) {
+      store8(d + 7 * W, c[7]);
+    } else {
+      store4(d + 7 * W, __builtin_shufflevector(c[7], c[7], 0, 1, 2, 3));
+      d[7 * W + 4] = c[7][4];
+      d[7 * W + 5] = c[7][5];
+    }
+  } else {
+#pragma GCC unroll 4
+    for (int64_t l = 0; l + 8 <= W; l += 8) {
+      v8 r[8], c[8];
+#pragma GCC unroll 8
+      for (int i = 0; i < 8; ++i) r[i] = load8(src + (l + i) * s_l + k);
+      transpose8(r, c);
+#pragma GCC unroll 8
+      for (int t = 0; t < 8; ++t) store8(dst + (k + t) * W + l, c[t]);
+    }
+  }
+}
+#endif  // NG_PACK_VEC_BYTES >= 32
+
 /**
  * The k-contiguous layout: dst[k·W + l] = src[l·s_l + k] for l < w (zero for w <= l < W), k < kc,
  * transposed 4×4 at a time where 4 lanes and 4 k are available.
@@ -62,6 +135,12 @@ template <int64_t W>
 void pack_panel_transposed(const float* src, int64_t s_l, int64_t w, int64_t kc, float* __restrict dst) {
   const int64_t w4 = w & ~int64_t{3};
   int64_t k = 0;
+#if NG_PACK_VEC_BYTES >= 32
+  if constexpr (W == 6 || W % 8 == 0) {
+    if (w == W)
+      for (; k + 8 <= kc; k += 8) transpose_block8<W>(src, s_l, k, kc, dst);
+  }
+#endif
   for (; k + 4 <= kc; k += 4) {
 #pragma GCC unroll 8
     for (int64_t l = 0; l < W - 3; l += 4) {
