@@ -489,6 +489,9 @@ describe('gemm', () => {
       { M: 151, N: 173, K: 200 }, { M: 152, N: 173, K: 200, beta: 0.5 }, { M: 153, N: 167, K: 210, transA: true },
       { M: 154, N: 181, K: 190, transB: true, beta: -1 }, { M: 8, N: 1025, K: 600, beta: 0.5 }, { M: 2, N: 1000, K: 2300 },
       { M: 4, N: 497, K: 2500, transA: true, transB: true },
+      // Packed path past MC (3072 rows: two A panels per K block, the threads' shared panel buffers
+      // alternating across the row blocks too), and a column split with a part narrower than NR.
+      { M: 3100, N: 40, K: 41 }, { M: 3075, N: 50, K: 300, transA: true, beta: 0.5 }, { M: 600, N: 20, K: 700, transB: true },
     ];
     named.forEach((p, c) => {
       const seed = seedOf('gemm-named', c);

@@ -2,7 +2,8 @@
 // → jr (NR) around this ISA's register-blocked micro-kernel (ukr.h). Transposes and leading dims are
 // absorbed by packing (pack.cc); small problems skip packing (sup kernel on the operands in place,
 // GEMV kernels for M = 1 or N = 1, gemv.cc). Threads split the C matrix into a grid of JC × IC
-// rectangles, each packing its own panels in its own scratch; never the K loop.
+// rectangles, never the K loop; on a column split (the usual one) they pack each A panel together
+// into one shared buffer (BLIS's cooperative packing), else each packs its own panels in its scratch.
 #include "gemm.h"
 
 #if defined(NG_GEMM_TUNING)
@@ -70,6 +71,33 @@ inline int64_t balanced_step(int64_t extent, int64_t cap, int64_t unit) {
 }
 
 /**
+ * Columns [j0, j1) of the rows [ic, ic + mc) × K block [pc, pc + kc) of C += A·B, A's panel already packed in
+ * abuf: packs each NC-column block of B into bbuf (ncs·kc floats) and sweeps the micro-kernel over it.
+ */
+void packed_block(const Gemm& g, const float* abuf, float* bbuf, int64_t ic, int64_t mc, int64_t pc, int64_t kc, float beta,
+                  int64_t j0, int64_t j1, int64_t ncs) {
+  for (int64_t jc = j0; jc < j1; jc += ncs) {
+    const int64_t nc = min_of(ncs, j1 - jc);
+    pack_b(g.B, g.rs_b, g.cs_b, pc, kc, jc, nc, bbuf);
+    for (int64_t ir = 0; ir < mc; ir += MR) {
+      const int64_t mr = min_of(MR, mc - ir);
+      const float* ap = abuf + ir * kc;
+#if defined(NG_SGEMM_EDGE)
+      if (mr < MR && kUseEdge && NG_SGEMM_EDGE(kc, g.alpha, ap, bbuf, beta, g.C + (ic + ir) * g.ldc + jc, g.ldc, mr, nc)) continue;
+#endif
+      for (int64_t jr = 0; jr < nc; jr += NR) {
+        const int64_t nr = min_of(NR, nc - jr);
+        const float* bp = bbuf + jr * kc;
+        // Next micro-panels (prefetch hints): the next B panel, or the next A panel with the first B.
+        const bool last_j = jr + NR >= nc;
+        NG_SGEMM_UKR(kc, g.alpha, ap, bp, beta, g.C + (ic + ir) * g.ldc + jc + jr, g.ldc, mr, nr,
+                     last_j ? ap + MR * kc : ap, last_j ? bbuf : bp + NR * kc);
+      }
+    }
+  }
+}
+
+/**
  * C[i0:i1, j0:j1] of one GEMM through the packed path (single thread), with BLIS's roles for a
  * row-major C (BLIS computes it as the transpose): an MC-row panel of A is packed once per K block
  * (kept in L3); for each NC-column block of B, packed into L2, the micro-kernel keeps one MR-row A
@@ -88,27 +116,8 @@ void gemm_packed(const Gemm& g, int64_t i0, int64_t i1, int64_t j0, int64_t j1) 
     const int64_t mc = min_of(mcs, i1 - ic);
     for (int64_t pc = 0; pc < g.K; pc += kcs) {
       const int64_t kc = min_of(kcs, g.K - pc);
-      const float beta = pc == 0 ? g.beta : 1.0f;
       pack_a(g.A, g.rs_a, g.cs_a, ic, mc, pc, kc, abuf);
-      for (int64_t jc = j0; jc < j1; jc += ncs) {
-        const int64_t nc = min_of(ncs, j1 - jc);
-        pack_b(g.B, g.rs_b, g.cs_b, pc, kc, jc, nc, bbuf);
-        for (int64_t ir = 0; ir < mc; ir += MR) {
-          const int64_t mr = min_of(MR, mc - ir);
-          const float* ap = abuf + ir * kc;
-#if defined(NG_SGEMM_EDGE)
-          if (mr < MR && kUseEdge && NG_SGEMM_EDGE(kc, g.alpha, ap, bbuf, beta, g.C + (ic + ir) * g.ldc + jc, g.ldc, mr, nc)) continue;
-#endif
-          for (int64_t jr = 0; jr < nc; jr += NR) {
-            const int64_t nr = min_of(NR, nc - jr);
-            const float* bp = bbuf + jr * kc;
-            // Next micro-panels (prefetch hints): the next B panel, or the next A panel with the first B.
-            const bool last_j = jr + NR >= nc;
-            NG_SGEMM_UKR(kc, g.alpha, ap, bp, beta, g.C + (ic + ir) * g.ldc + jc + jr, g.ldc, mr, nr,
-                         last_j ? ap + MR * kc : ap, last_j ? bbuf : bp + NR * kc);
-          }
-        }
-      }
+      packed_block(g, abuf, bbuf, ic, mc, pc, kc, pc == 0 ? g.beta : 1.0f, j0, j1, ncs);
     }
   }
 }
@@ -198,7 +207,7 @@ struct Grid {
   int tm, tn;
 };
 
-Grid choose_grid(const Gemm& g, int nth) {
+Grid choose_grid(const Gemm& g, int nth, bool shared_a) {
   Grid best = {1, 1};
   double best_cost = -1;
   const int64_t mt = ceil_div(g.M, MR), nt = ceil_div(g.N, NR);
@@ -209,7 +218,9 @@ Grid choose_grid(const Gemm& g, int nth) {
     // Critical path: the largest rectangle's micro-tiles plus its packing (in micro-tile units).
     const double rows = static_cast<double>(ceil_div(mt, tm) * MR), cols = static_cast<double>(ceil_div(nt, tn) * NR);
     const double k = static_cast<double>(g.K);
-    const double cost = 2.0 * rows * cols * k / 32.0 + (rows + cols) * k;
+    // A 1 × tn grid on the packed path shares one packed A panel (shared_a_part): its packing is split.
+    const double a_pack = shared_a && tm == 1 ? rows / tn : rows;
+    const double cost = 2.0 * rows * cols * k / 32.0 + (a_pack + cols) * k;
     if (best_cost < 0 || cost < best_cost) {
       best_cost = cost;
       best = {tm, tn};
@@ -244,6 +255,57 @@ void run_grid_part(void* ctx, int, int, int64_t lo, int64_t hi) {
   }
 }
 
+/**
+ * The packed path on a 1 × nth grid (threads split C's columns) with one packed A panel for all: each
+ * thread packs its share of the panel's micro-panels into the shared buffer, and after a barrier all
+ * of them run their own columns against it (each packs its own B columns); one barrier per panel. Saves every thread but one
+ * from packing all of A per K block, which on training shapes (mlp 128×784×256 at 2 threads) costs as
+ * much as the imbalance it would take to split rows instead.
+ */
+struct SharedACtx {
+  const Gemm* g;
+  float* abuf;  // the calling thread's scratch: two panels of mcs·kcs floats
+  int64_t mcs, kcs;
+  int parts;
+  Barrier barrier;
+};
+
+void shared_a_part(void* ctx, int ith, int nth, int64_t lo, int64_t hi) {
+  SharedACtx& c = *static_cast<SharedACtx*>(ctx);
+  const Gemm& g = *c.g;
+  if (nth != c.parts) {
+    // Not one part per thread (run inline, e.g. from inside another region): no barriers, each part
+    // packs A itself.
+    for (int64_t p = lo; p < hi; ++p) {
+      int64_t j0, j1;
+      part_range(g.N, NR, c.parts, p, &j0, &j1);
+      if (j0 < j1) gemm_packed(g, 0, g.M, j0, j1);
+    }
+    return;
+  }
+  int64_t j0, j1;
+  part_range(g.N, NR, nth, ith, &j0, &j1);
+  const int64_t ncs = balanced_step(max_of<int64_t>(j1 - j0, 1), kBlk.NC, NR);
+  // A thread without its B buffer (out of memory, counted: the binding throws) still packs its share
+  // and passes every barrier, so the others do not wait for it forever.
+  float* bbuf = j0 < j1 ? static_cast<float*>(scratch(kSlotB, static_cast<size_t>(ncs * c.kcs) * sizeof(float))) : nullptr;
+  int64_t step = 0;
+  for (int64_t ic = 0; ic < g.M; ic += c.mcs) {
+    const int64_t mc = min_of(c.mcs, g.M - ic);
+    for (int64_t pc = 0; pc < g.K; pc += c.kcs, ++step) {
+      const int64_t kc = min_of(c.kcs, g.K - pc);
+      // Two panel buffers, alternating: passing this step's barrier means every thread has finished the
+      // previous step's products, so the buffer packed next step (used two steps ago) is free.
+      float* abuf = c.abuf + (step & 1) * c.mcs * c.kcs;
+      int64_t r0, r1;
+      part_range(mc, MR, nth, ith, &r0, &r1);
+      if (r0 < r1) pack_a(g.A, g.rs_a, g.cs_a, ic + r0, r1 - r0, pc, kc, abuf + r0 * kc);
+      barrier_wait(&c.barrier, nth);  // the whole panel is packed
+      if (bbuf) packed_block(g, abuf, bbuf, ic, mc, pc, kc, pc == 0 ? g.beta : 1.0f, j0, j1, ncs);
+    }
+  }
+}
+
 /** One GEMM, on as many threads as its size warrants. */
 void gemm_one(const Gemm& g) {
   const Path path = choose_path(g);
@@ -261,7 +323,15 @@ void gemm_one(const Gemm& g) {
     // One output vector: split it (rows of C if N = 1, else columns).
     ctx.grid = g.N == 1 ? Grid{nth, 1} : Grid{1, nth};
   } else {
-    ctx.grid = choose_grid(g, nth);
+    ctx.grid = choose_grid(g, nth, path == Path::kPacked);
+  }
+  if (path == Path::kPacked && ctx.grid.tm == 1) {
+    const int64_t kcs = kc_step(g.K), mcs = balanced_step(g.M, kBlk.MC, MR);
+    float* abuf = static_cast<float*>(scratch(kSlotA, static_cast<size_t>(2 * mcs * kcs) * sizeof(float)));
+    if (!abuf) return;  // out of memory (counted by scratch(): the binding throws)
+    SharedACtx sc = {&g, abuf, mcs, kcs, ctx.grid.tn, {0, 0}};
+    parallel_for(ctx.grid.tn, 1, shared_a_part, &sc);
+    return;
   }
   const int64_t parts = static_cast<int64_t>(ctx.grid.tm) * ctx.grid.tn;
   parallel_for(parts, 1, run_grid_part, &ctx);
