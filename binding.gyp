@@ -3,7 +3,7 @@
   "target_defaults": {
     "cflags_cc!": ["-std=gnu++17"],
     "cflags_cc": ["-std=c++20"],
-    "cflags": ["-fPIC", "-fno-math-errno", "-fvisibility=hidden", "-Wall", "-Wextra"],
+    "cflags": ["-fPIC", "-fno-math-errno", "-fno-tree-loop-distribute-patterns", "-fvisibility=hidden", "-Wall", "-Wextra"],
     "include_dirs": ["native/include"],
     "conditions": [
       ["sanitize=='true'", {

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 out=out/gemm
 mkdir -p "$out"
 CXX=${CXX:-g++}
-FLAGS="-std=c++20 -O3 -fPIC -fno-math-errno -Wall -Wextra -Inative/include -DNG_GEMM_TUNING"
+FLAGS="-std=c++20 -O3 -fPIC -fno-math-errno -fno-tree-loop-distribute-patterns -Wall -Wextra -Inative/include -DNG_GEMM_TUNING"
 SRCS=$(node -p "require('./native/kernels/sources.json').join(' ')")
 objs=""
 for isa in scalar avx2 avx512; do
