@@ -221,7 +221,10 @@ export function runW2(ctx: BenchContext): W2Result {
         for (const b of ['wasm', 'cpu'] as const) {
           ctx.progress(`W2 TensorFlow.js ${b} ${s.name}${backward ? ' fwd+bwd' : ''}`);
           const w = { kind: 'conv' as const, N: s.N, Cin: s.Cin, H: s.H, W: s.W, Cout: s.Cout, k: s.k, stride: s.stride, pad: s.pad, backward };
-          tfjs.push({ shape: s.name, backward, result: measureTfjs(b, w, { minReps: 3, maxReps: 7, targetMs: 3000, sampleMs: 1 }, 1) });
+          // NOTE: TF.js cpu takes minutes per C3/C4 fwd+bwd call (a JavaScript loop per output element); a
+          // 60 s cap (one warm-up and three calls) keeps those two from costing ten minutes of bench time.
+          const timeoutMs = b === 'cpu' && backward ? 60_000 : 300_000;
+          tfjs.push({ shape: s.name, backward, result: measureTfjs(b, w, { minReps: 3, maxReps: 7, targetMs: 3000, sampleMs: 1 }, 1, timeoutMs) });
         }
       }
     }
