@@ -338,51 +338,60 @@ void col2im_planes(const ConvGeometry& g, const Planes& p, float* P, int64_t nr,
   }
 }
 
+/** Kernel widths the gather path takes (its per-column terms live on the stack). */
+constexpr int64_t kGatherMaxKw = 64;
+/** Floats of slack before and after the batched paths' im2col block: the gather path reads whole vectors there. */
+constexpr int64_t kColSlack = 16;
+
 /**
  * The adjoint of im2col for one image and group written straight into gx (cin_g planes of H·W), for
- * stride_w = 1: each vector of a gx row gathers its kh·kw terms from the im2col rows (output column
- * ow = iw + pad_w − kj·dil_w, lanes outside [0, Wo) masked to 0) and is stored once. Adding the shifted
- * runs into padded planes instead stalls on store forwarding (each run's loads overlap the last runs'
- * stores at an offset); here nothing is stored twice.
+ * stride_w = 1 and kw <= kGatherMaxKw: each vector of a gx row gathers its kh·kw terms from the im2col
+ * rows (output column ow = iw + pad_w − kj·dil_w) and is stored once. Adding the shifted runs into padded
+ * planes instead stalls on store forwarding (each run's loads overlap the last runs' stores at an offset);
+ * here nothing is stored twice. Which lanes of a term are inside [0, Wo) depends only on the vector's
+ * column and kj, so those masks are made once per column pair: a term is a whole-vector load (reading at
+ * most a vector's width past its run: the block has kColSlack floats of slack on either side) with its
+ * outside lanes replaced by +0; terms with no lane inside are skipped (adding +0 to a sum that started at
+ * +0 changes nothing). Same values, same order of additions as a masked load of every term.
  */
-/** Lanes [0, kLanes) of row[ow0 + l], 0 where ow0 + l is outside [0, wo). */
-NG_VINLINE Vec gather_term(const float* row, int64_t ow0, int64_t wo) {
-  constexpr int64_t L = Vec::kLanes;
-  if (ow0 >= 0 && ow0 + L <= wo) return Vec::loadu(row + ow0);
-  const int64_t lo = max_of<int64_t>(0, -ow0), hi = min_of<int64_t>(L, wo - ow0);
-  return lo < hi ? Vec::load_range(row + ow0, static_cast<int>(lo), static_cast<int>(hi)) : Vec::zero();
-}
-
 void col2im_gather(const ConvGeometry& g, const float* col, int64_t ld, int64_t cin_g, float* gx) {
   constexpr int64_t L = Vec::kLanes;
-  for (int64_t ci = 0; ci < cin_g; ++ci) {
-    for (int64_t ih = 0; ih < g.H; ++ih) {
-      const int64_t y = ih + g.pad_h;
-      float* grow = gx + (ci * g.H + ih) * g.W;
-      // Two vectors of the row at a time: two independent chains of adds (the masked loads are slow to
-      // arrive, one chain would wait on each).
-      for (int64_t iw0 = 0; iw0 < g.W; iw0 += 2 * L) {
-        const bool two = iw0 + L < g.W;
-        Vec s0 = Vec::zero(), s1 = Vec::zero();
+  struct Term {
+    int64_t off;  // kj·ld + the output column of lane 0
+    Vec::Mask inside;
+  };
+  Term t0[kGatherMaxKw], t1[kGatherMaxKw];
+  const auto term = [&](int64_t kj, int64_t ow0, Term* t, int64_t* n) {
+    const int64_t lo = max_of<int64_t>(0, -ow0), hi = min_of<int64_t>(L, g.Wo - ow0);
+    if (lo < hi) t[(*n)++] = {kj * ld + ow0, Vec::mask_andnot(Vec::first_n(static_cast<int>(hi)), Vec::first_n(static_cast<int>(lo)))};
+  };
+  const Vec zero = Vec::zero();
+  // Two vectors of a row at a time: two independent chains of adds.
+  for (int64_t iw0 = 0; iw0 < g.W; iw0 += 2 * L) {
+    const bool two = iw0 + L < g.W;
+    int64_t n0 = 0, n1 = 0;
+    for (int64_t kj = 0; kj < g.kw; ++kj) {
+      const int64_t ow0 = iw0 + g.pad_w - kj * g.dil_w;  // output column of lane 0
+      term(kj, ow0, t0, &n0);
+      if (two) term(kj, ow0 + L, t1, &n1);
+    }
+    const int64_t w0 = min_of<int64_t>(L, g.W - iw0), w1 = two ? min_of<int64_t>(L, g.W - iw0 - L) : 0;
+    for (int64_t ci = 0; ci < cin_g; ++ci) {
+      for (int64_t ih = 0; ih < g.H; ++ih) {
+        const int64_t y = ih + g.pad_h;
+        Vec s0 = zero, s1 = zero;
         for (int64_t ki = 0; ki < g.kh; ++ki) {
           const int64_t t = y - ki * g.dil_h;
           if (t < 0 || t % g.stride_h != 0 || t / g.stride_h >= g.Ho) continue;
           const float* base = col + (ci * g.kh + ki) * g.kw * ld + (t / g.stride_h) * g.Wo;
-          for (int64_t kj = 0; kj < g.kw; ++kj) {
-            const float* row = base + kj * ld;
-            const int64_t ow0 = iw0 + g.pad_w - kj * g.dil_w;  // output column of lane 0
-            s0 = Vec::add(s0, gather_term(row, ow0, g.Wo));
-            if (two) s1 = Vec::add(s1, gather_term(row, ow0 + L, g.Wo));
-          }
+          for (int64_t e = 0; e < n0; ++e) s0 = Vec::add(s0, Vec::select(t0[e].inside, Vec::loadu(base + t0[e].off), zero));
+          for (int64_t e = 0; e < n1; ++e) s1 = Vec::add(s1, Vec::select(t1[e].inside, Vec::loadu(base + t1[e].off), zero));
         }
-        const int64_t n0 = min_of<int64_t>(L, g.W - iw0);
-        if (n0 == L) Vec::storeu(grow + iw0, s0);
-        else Vec::store_partial(grow + iw0, s0, static_cast<int>(n0));
-        if (two) {
-          const int64_t n1 = min_of<int64_t>(L, g.W - iw0 - L);
-          if (n1 == L) Vec::storeu(grow + iw0 + L, s1);
-          else Vec::store_partial(grow + iw0 + L, s1, static_cast<int>(n1));
-        }
+        float* grow = gx + (ci * g.H + ih) * g.W + iw0;
+        if (w0 == L) Vec::storeu(grow, s0);
+        else Vec::store_partial(grow, s0, static_cast<int>(w0));
+        if (w1 == L) Vec::storeu(grow + L, s1);
+        else if (w1 > 0) Vec::store_partial(grow + L, s1, static_cast<int>(w1));
       }
     }
   }
@@ -646,8 +655,8 @@ void backward_weight_gemm(const ConvGeometry& g, const float* x, const int64_t* 
 
 /**
  * One thread's buffers for a batched block of nbi images: the padded planes of the block's image (or the
- * im2col row table, filled here; neither when `per_row` is false), the im2col block and a cout_g-row block
- * (gy rows or the product). False if out of memory (counted by scratch(): the binding throws).
+ * im2col row table, filled here; neither when `per_row` is false), the im2col block (with kColSlack floats
+ * of slack on either side) and a cout_g-row block (gy rows or the product). False if out of memory (counted by scratch(): the binding throws).
  */
 struct BlockBuffers {
   RowInfo* rows;
@@ -660,7 +669,8 @@ bool block_buffers(const ConvGeometry& g, const Sizes& z, const Planes& pl, bool
   const size_t slot5 = use_planes ? static_cast<size_t>(z.cin_g * pl.plane) * sizeof(float)
                                   : static_cast<size_t>(per_row ? z.kg : 1) * sizeof(RowInfo);
   void* s5 = scratch(kSlotRows, slot5);
-  b->col = static_cast<float*>(scratch(kSlotCol, static_cast<size_t>(z.kg * nbi * z.howo) * sizeof(float)));
+  float* col = static_cast<float*>(scratch(kSlotCol, static_cast<size_t>(z.kg * nbi * z.howo + 2 * kColSlack) * sizeof(float)));
+  b->col = col ? col + kColSlack : nullptr;
   b->blk = static_cast<float*>(scratch(kSlotBlock, static_cast<size_t>(z.cout_g * nbi * z.howo) * sizeof(float)));
   if (!s5 || !b->col || !b->blk) return false;
   b->rows = static_cast<RowInfo*>(s5);
@@ -718,16 +728,17 @@ void forward_gemm_batched(const ConvGeometry& g, const float* x, const int64_t* 
 void backward_input_gemm_batched(const ConvGeometry& g, const float* gy, const float* w, float* gx, int64_t nbi) {
   const Sizes z = sizes_of(g);
   const int64_t nblk = ceil_div(g.N, nbi);
-  // col2im gathered straight into gx for stride_w = 1; else into padded planes (plain adds), then their
+  // col2im gathered straight into gx for stride_w = 1 (kernels up to kGatherMaxKw wide); else into padded planes (plain adds), then their
   // inside to gx, when they fit; else row by row.
-  const bool use_planes = g.stride_w != 1 && planes_fit(g);
+  const bool gather = g.stride_w == 1 && g.kw <= kGatherMaxKw;
+  const bool use_planes = !gather && planes_fit(g);
   const Planes pl = planes_of(g);
   TaskQueue q;
   q.count = nblk * g.groups;
   auto body = [&](int, int, int64_t, int64_t) {
     BlockBuffers bb;
-    // NOTE: the gather path (stride_w 1) needs neither planes nor the row table.
-    if (!block_buffers(g, z, pl, use_planes, g.stride_w != 1, z.hw, nbi, &bb)) return;
+    // NOTE: the gather path needs neither planes nor the row table.
+    if (!block_buffers(g, z, pl, use_planes, !gather, z.hw, nbi, &bb)) return;
     RowInfo* rows = bb.rows;
     float *P = bb.P, *col = bb.col, *gyb = bb.blk;
     for (int64_t t; q.pop(&t);) {
@@ -737,7 +748,7 @@ void backward_input_gemm_batched(const ConvGeometry& g, const float* gy, const f
       sgemm(1, true, false, z.kg, nc, z.cout_g, 1.0f, w + grp * z.cout_g * z.kg, 0, z.kg, gyb, 0, nc, 0.0f, col, 0, nc);
       for (int64_t i = 0; i < ni; ++i) {
         float* gxg = gx + ((n0 + i) * g.Cin + grp * z.cin_g) * z.hw;
-        if (g.stride_w == 1) {
+        if (gather) {
           col2im_gather(g, col + i * z.howo, nc, z.cin_g, gxg);
         } else if (use_planes) {
           zero_fill(P, z.cin_g * pl.plane);
