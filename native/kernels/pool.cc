@@ -140,49 +140,90 @@ bool is_2x2_stride2(const PoolGeom& g, const int64_t* xs) {
 }
 
 /**
- * Output rows t in [t0, t1) of 2x2 stride-2 windows, 8 windows at a time: the even and odd columns of the
- * two input rows, then PyTorch's scan over (r0, c0), (r0, c1), (r1, c0), (r1, c1) (greater or NaN
- * replaces), exactly as max_rows_scalar.
+ * Windows [ow, ow + V) of one output row of 2x2 stride-2 windows (input rows r0, r1; flat index of r0's
+ * first element `base`): the even and odd columns of the two rows, then PyTorch's scan over (r0, c0),
+ * (r0, c1), (r1, c0), (r1, c1) (greater or NaN replaces), exactly as max_rows_scalar. Reads r0[2·ow, 2·ow + 2V).
+ */
+template <int V>
+struct PoolVec;
+template <>
+struct PoolVec<8> {
+  typedef float f __attribute__((vector_size(32)));
+  typedef float fu __attribute__((vector_size(32), aligned(4)));
+  typedef int32_t i __attribute__((vector_size(32)));
+  typedef int32_t iu __attribute__((vector_size(32), aligned(4)));
+  static constexpr i lane2 = {0, 2, 4, 6, 8, 10, 12, 14};
+};
+template <>
+struct PoolVec<4> {
+  typedef float f __attribute__((vector_size(16)));
+  typedef float fu __attribute__((vector_size(16), aligned(4)));
+  typedef int32_t i __attribute__((vector_size(16)));
+  typedef int32_t iu __attribute__((vector_size(16), aligned(4)));
+  static constexpr i lane2 = {0, 2, 4, 6};
+};
+
+template <int V>
+NG_VINLINE void max_2x2_windows(const float* r0, const float* r1, int32_t base, int64_t W, int64_t ow, float* orow, int32_t* irow) {
+  typedef typename PoolVec<V>::f vf;
+  typedef typename PoolVec<V>::fu vfu;
+  typedef typename PoolVec<V>::i vi;
+  typedef typename PoolVec<V>::iu viu;
+  const vi lane2 = PoolVec<V>::lane2;
+  const vf p0 = *reinterpret_cast<const vfu*>(r0 + 2 * ow), p1 = *reinterpret_cast<const vfu*>(r0 + 2 * ow + V);
+  const vf q0 = *reinterpret_cast<const vfu*>(r1 + 2 * ow), q1 = *reinterpret_cast<const vfu*>(r1 + 2 * ow + V);
+  vf a, b, c, d;
+  if constexpr (V == 8) {
+    a = __builtin_shufflevector(p0, p1, 0, 2, 4, 6, 8, 10, 12, 14);
+    b = __builtin_shufflevector(p0, p1, 1, 3, 5, 7, 9, 11, 13, 15);
+    c = __builtin_shufflevector(q0, q1, 0, 2, 4, 6, 8, 10, 12, 14);
+    d = __builtin_shufflevector(q0, q1, 1, 3, 5, 7, 9, 11, 13, 15);
+  } else {
+    a = __builtin_shufflevector(p0, p1, 0, 2, 4, 6);
+    b = __builtin_shufflevector(p0, p1, 1, 3, 5, 7);
+    c = __builtin_shufflevector(q0, q1, 0, 2, 4, 6);
+    d = __builtin_shufflevector(q0, q1, 1, 3, 5, 7);
+  }
+  const vi ia = lane2 + static_cast<int32_t>(base + 2 * ow);
+  // best = a (a > -inf or NaN replaces -inf; -inf keeps -inf and the first position: the same).
+  vf best = a;
+  vi idx = ia;
+  vi take = (b > best) | (b != b);
+  best = take ? b : best;
+  idx = take ? ia + 1 : idx;
+  take = (c > best) | (c != c);
+  best = take ? c : best;
+  idx = take ? ia + static_cast<int32_t>(W) : idx;
+  take = (d > best) | (d != d);
+  best = take ? d : best;
+  idx = take ? ia + static_cast<int32_t>(W + 1) : idx;
+  *reinterpret_cast<vfu*>(orow + ow) = best;
+  if (irow) *reinterpret_cast<viu*>(irow + ow) = idx;
+}
+
+/**
+ * Output rows t in [t0, t1) of 2x2 stride-2 windows, 8 windows at a time (4 for narrower rows); a row's
+ * last windows are a vector ending at its end, overlapping the one before (the windows computed twice
+ * get the same values), so only rows narrower than 4 windows take the scalar scan.
  */
 void max_rows_2x2(const PoolGeom& g, const float* x, const int64_t* xs, float* out, int32_t* indices, int64_t t0, int64_t t1) {
-  typedef float v8 __attribute__((vector_size(32)));
-  typedef float v8u __attribute__((vector_size(32), aligned(4)));
-  typedef int32_t i8 __attribute__((vector_size(32)));
-  typedef int32_t i8u __attribute__((vector_size(32), aligned(4)));
-  const i8 lane2 = {0, 2, 4, 6, 8, 10, 12, 14};
-  const int64_t W = g.W;
+  const int64_t W = g.W, OW = g.OW;
   for (int64_t t = t0; t < t1; ++t) {
     const int64_t oh = t % g.OH;
     const float* r0 = plane_of(g, x, xs, t / g.OH) + 2 * oh * xs[2];
     const float* r1 = r0 + xs[2];
-    float* orow = out + t * g.OW;
-    int32_t* irow = indices ? indices + t * g.OW : nullptr;
+    float* orow = out + t * OW;
+    int32_t* irow = indices ? indices + t * OW : nullptr;
     const int32_t base = static_cast<int32_t>(2 * oh * W);
-    int64_t ow = 0;
-    for (; ow + 8 <= g.OW; ow += 8) {
-      const v8 p0 = *reinterpret_cast<const v8u*>(r0 + 2 * ow), p1 = *reinterpret_cast<const v8u*>(r0 + 2 * ow + 8);
-      const v8 q0 = *reinterpret_cast<const v8u*>(r1 + 2 * ow), q1 = *reinterpret_cast<const v8u*>(r1 + 2 * ow + 8);
-      const v8 a = __builtin_shufflevector(p0, p1, 0, 2, 4, 6, 8, 10, 12, 14);
-      const v8 b = __builtin_shufflevector(p0, p1, 1, 3, 5, 7, 9, 11, 13, 15);
-      const v8 c = __builtin_shufflevector(q0, q1, 0, 2, 4, 6, 8, 10, 12, 14);
-      const v8 d = __builtin_shufflevector(q0, q1, 1, 3, 5, 7, 9, 11, 13, 15);
-      const i8 ia = lane2 + static_cast<int32_t>(base + 2 * ow);
-      // best = a (a > -inf or NaN replaces -inf; -inf keeps -inf and the first position: the same).
-      v8 best = a;
-      i8 idx = ia;
-      i8 take = (b > best) | (b != b);
-      best = take ? b : best;
-      idx = take ? ia + 1 : idx;
-      take = (c > best) | (c != c);
-      best = take ? c : best;
-      idx = take ? ia + static_cast<int32_t>(W) : idx;
-      take = (d > best) | (d != d);
-      best = take ? d : best;
-      idx = take ? ia + static_cast<int32_t>(W + 1) : idx;
-      *reinterpret_cast<v8u*>(orow + ow) = best;
-      if (irow) *reinterpret_cast<i8u*>(irow + ow) = idx;
+    if (OW >= 8) {
+      for (int64_t ow = 0; ow < OW; ow += 8) max_2x2_windows<8>(r0, r1, base, W, min_of<int64_t>(ow, OW - 8), orow, irow);
+      continue;
     }
-    for (; ow < g.OW; ++ow) {
+    if (OW >= 4) {
+      for (int64_t ow = 0; ow < OW; ow += 4) max_2x2_windows<4>(r0, r1, base, W, min_of<int64_t>(ow, OW - 4), orow, irow);
+      continue;
+    }
+    for (int64_t ow = 0; ow < OW; ++ow) {
       const float v[4] = {r0[2 * ow], r0[2 * ow + 1], r1[2 * ow], r1[2 * ow + 1]};
       const int32_t f[4] = {static_cast<int32_t>(base + 2 * ow), static_cast<int32_t>(base + 2 * ow + 1), static_cast<int32_t>(base + W + 2 * ow),
                             static_cast<int32_t>(base + W + 2 * ow + 1)};
