@@ -311,6 +311,21 @@ bool planes_fit(const ConvGeometry& g) {
 }
 
 /**
+ * Whether the input itself is in planes_of's layout (no padding, stride_w 1, unit column stride): then its
+ * rows and channels can be read in place (row stride xs[2], plane stride xs[1]: in_place_planes) instead of
+ * being copied into padded planes first. Every run the im2col copy reads, and the vector it reads past a
+ * run's end, lies inside the input's rows.
+ */
+bool planes_in_place(const ConvGeometry& g, const int64_t* xs) { return g.pad_h == 0 && g.pad_w == 0 && g.stride_w == 1 && xs[3] == 1; }
+
+inline Planes in_place_planes(const Planes& p, const int64_t* xs) {
+  Planes q = p;
+  q.row = xs[2];
+  q.plane = xs[1];
+  return q;
+}
+
+/**
  * im2col rows [r0, r0 + nr) of one image from its padded planes P (channels from c0 on, planes_of layout):
  * row (ci, ki, kj), output row oh is the contiguous run of Wo floats at padded row oh·stride_h + ki·dil_h,
  * tap kj, so every run is a plain copy. col[i][oh·Wo + ow], row stride ld.
@@ -594,6 +609,8 @@ void backward_weight_gemm(const ConvGeometry& g, const float* x, const int64_t* 
   // Batched blocks take their im2col rows from padded planes (plain copies) when they fit.
   const bool use_planes = nbi > 1 && planes_fit(g);
   const Planes pl = planes_of(g);
+  const bool in_place = planes_in_place(g, xs);
+  const Planes ipl = in_place_planes(pl, xs);
   const int64_t chunk_ch = min_of(z.cin_g, ceil_div(chunk, z.kk) + 1);  // channels a row chunk touches, at most
   const size_t slot5 = use_planes ? static_cast<size_t>(chunk_ch * pl.plane) * sizeof(float) : static_cast<size_t>(chunk) * sizeof(RowInfo);
   TaskQueue q;
@@ -618,7 +635,9 @@ void backward_weight_gemm(const ConvGeometry& g, const float* x, const int64_t* 
         gather_gy(g, z, gy, n0, ni, grp * z.cout_g, gyb);
         for (int64_t i = 0; i < ni; ++i) {
           const float* xg = x + (n0 + i) * xs[0] + grp * z.cin_g * xs[1];
-          if (use_planes) {
+          if (use_planes && in_place) {
+            im2col_planes(g, ipl, xg + c0 * xs[1], c0, r0, nr, col + i * z.howo, nc);
+          } else if (use_planes) {
             fill_planes(g, pl, xg + c0 * xs[1], xs[1], xs[2], xs[3], c1 - c0, P);
             im2col_planes(g, pl, P, c0, r0, nr, col + i * z.howo, nc);
           } else {
@@ -686,6 +705,8 @@ void forward_gemm_batched(const ConvGeometry& g, const float* x, const int64_t* 
   // The im2col rows from padded planes (plain copies) when they fit, else row by row with bounds.
   const bool use_planes = planes_fit(g);
   const Planes pl = planes_of(g);
+  const bool in_place = planes_in_place(g, xs);
+  const Planes ipl = in_place_planes(pl, xs);
   TaskQueue q;
   q.count = nblk * g.groups;
   auto body = [&](int, int, int64_t, int64_t) {
@@ -698,7 +719,9 @@ void forward_gemm_batched(const ConvGeometry& g, const float* x, const int64_t* 
       const int64_t n0 = blk * nbi, ni = min_of(g.N - n0, nbi), nc = ni * z.howo;
       for (int64_t i = 0; i < ni; ++i) {
         const float* xg = x + (n0 + i) * xs[0] + grp * z.cin_g * xs[1];
-        if (use_planes) {
+        if (use_planes && in_place) {
+          im2col_planes(g, ipl, xg, 0, 0, z.kg, col + i * z.howo, nc);
+        } else if (use_planes) {
           fill_planes(g, pl, xg, xs[1], xs[2], xs[3], z.cin_g, P);
           im2col_planes(g, pl, P, 0, 0, z.kg, col + i * z.howo, nc);
         } else {
