@@ -22,10 +22,6 @@ struct Vec {
   NG_VINLINE static Vec load_partial(const float* p, int n) { return {_mm256_maskload_ps(p, first_n_i(n))}; }
   /** Writes lanes [0, n) to p[0..n) only. */
   NG_VINLINE static void store_partial(float* p, Vec a, int n) { _mm256_maskstore_ps(p, first_n_i(n), a.v); }
-  /** Lanes [a, b) from p[a..b), the rest 0; reads only p[a..b) (p itself may point outside the array). */
-  NG_VINLINE static Vec load_range(const float* p, int a, int b) {
-    return {_mm256_maskload_ps(p, _mm256_andnot_si256(first_n_i(a), first_n_i(b)))};
-  }
   /** Lane l is true iff p[l] != 0 (kLanes bytes). */
   NG_VINLINE static Mask mask_from_u8(const uint8_t* p) {
     const __m256i w = _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p)));

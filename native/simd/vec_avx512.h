@@ -22,10 +22,6 @@ struct Vec {
   NG_VINLINE static Vec load_partial(const float* p, int n) { return {_mm512_maskz_loadu_ps(first_n(n), p)}; }
   /** Writes lanes [0, n) to p[0..n) only. */
   NG_VINLINE static void store_partial(float* p, Vec a, int n) { _mm512_mask_storeu_ps(p, first_n(n), a.v); }
-  /** Lanes [a, b) from p[a..b), the rest 0; reads only p[a..b) (p itself may point outside the array). */
-  NG_VINLINE static Vec load_range(const float* p, int a, int b) {
-    return {_mm512_maskz_loadu_ps(static_cast<__mmask16>(first_n(b) & ~first_n(a)), p)};
-  }
   /** Lane l is true iff p[l] != 0 (kLanes bytes). */
   NG_VINLINE static Mask mask_from_u8(const uint8_t* p) {
     return _mm512_test_epi32_mask(_mm512_cvtepu8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))), _mm512_set1_epi32(-1));

@@ -25,12 +25,6 @@ struct Vec {
     memcpy(t, p, static_cast<size_t>(n) * sizeof(float));
     return {vld1q_f32(t)};
   }
-  /** Lanes [a, b) from p[a..b), the rest 0; reads only p[a..b) (p itself may point outside the array). */
-  NG_VINLINE static Vec load_range(const float* p, int a, int b) {
-    float t[4] = {0, 0, 0, 0};
-    for (int l = a; l < b; ++l) t[l] = p[l];
-    return {vld1q_f32(t)};
-  }
   /** Writes lanes [0, n) to p[0..n) only. */
   NG_VINLINE static void store_partial(float* p, Vec a, int n) {
     float t[4];

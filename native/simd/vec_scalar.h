@@ -36,12 +36,6 @@ struct Vec {
   NG_VINLINE static void store_partial(float* p, Vec a, int n) {
     for (int l = 0; l < n; ++l) p[l] = a.v[l];
   }
-  /** Lanes [a, b) from p[a..b), the rest 0; reads only p[a..b) (p itself may point outside the array). */
-  NG_VINLINE static Vec load_range(const float* p, int a, int b) {
-    Vec r = zero();
-    for (int l = a; l < b; ++l) r.v[l] = p[l];
-    return r;
-  }
   /** Lane l is true iff p[l] != 0 (kLanes bytes). */
   NG_VINLINE static Mask mask_from_u8(const uint8_t* p) {
     Mask r;
