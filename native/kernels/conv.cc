@@ -325,6 +325,13 @@ inline Planes in_place_planes(const Planes& p, const int64_t* xs) {
   return q;
 }
 
+/** The planes of nch channels from xc (one image's first wanted channel): xc itself in place, else filled into P. */
+inline const float* image_planes(const ConvGeometry& g, const Planes& pl, bool in_place, const float* xc, const int64_t* xs, int64_t nch, float* P) {
+  if (in_place) return xc;
+  fill_planes(g, pl, xc, xs[1], xs[2], xs[3], nch, P);
+  return P;
+}
+
 /**
  * im2col rows [r0, r0 + nr) of one image from its padded planes P (channels from c0 on, planes_of layout):
  * row (ci, ki, kj), output row oh is the contiguous run of Wo floats at padded row oh·stride_h + ki·dil_h,
@@ -610,7 +617,7 @@ void backward_weight_gemm(const ConvGeometry& g, const float* x, const int64_t* 
   const bool use_planes = nbi > 1 && planes_fit(g);
   const Planes pl = planes_of(g);
   const bool in_place = planes_in_place(g, xs);
-  const Planes ipl = in_place_planes(pl, xs);
+  const Planes src_pl = in_place ? in_place_planes(pl, xs) : pl;  // the layout im2col reads
   const int64_t chunk_ch = min_of(z.cin_g, ceil_div(chunk, z.kk) + 1);  // channels a row chunk touches, at most
   const size_t slot5 = use_planes ? static_cast<size_t>(chunk_ch * pl.plane) * sizeof(float) : static_cast<size_t>(chunk) * sizeof(RowInfo);
   TaskQueue q;
@@ -635,11 +642,8 @@ void backward_weight_gemm(const ConvGeometry& g, const float* x, const int64_t* 
         gather_gy(g, z, gy, n0, ni, grp * z.cout_g, gyb);
         for (int64_t i = 0; i < ni; ++i) {
           const float* xg = x + (n0 + i) * xs[0] + grp * z.cin_g * xs[1];
-          if (use_planes && in_place) {
-            im2col_planes(g, ipl, xg + c0 * xs[1], c0, r0, nr, col + i * z.howo, nc);
-          } else if (use_planes) {
-            fill_planes(g, pl, xg + c0 * xs[1], xs[1], xs[2], xs[3], c1 - c0, P);
-            im2col_planes(g, pl, P, c0, r0, nr, col + i * z.howo, nc);
+          if (use_planes) {
+            im2col_planes(g, src_pl, image_planes(g, pl, in_place, xg + c0 * xs[1], xs, c1 - c0, P), c0, r0, nr, col + i * z.howo, nc);
           } else {
             im2col(g, xg, xs[2], xs[3], rows, nr, 0, z.howo, col + i * z.howo, nc);
           }
@@ -675,7 +679,8 @@ void backward_weight_gemm(const ConvGeometry& g, const float* x, const int64_t* 
 /**
  * One thread's buffers for a batched block of nbi images: the padded planes of the block's image (or the
  * im2col row table, filled here; neither when `per_row` is false), the im2col block (with kColSlack floats
- * of slack on either side) and a cout_g-row block (gy rows or the product). False if out of memory (counted by scratch(): the binding throws).
+ * of slack on either side) and a cout_g-row block (gy rows or the product). False if out of memory (counted
+ * by scratch(): the binding throws).
  */
 struct BlockBuffers {
   RowInfo* rows;
@@ -706,7 +711,7 @@ void forward_gemm_batched(const ConvGeometry& g, const float* x, const int64_t* 
   const bool use_planes = planes_fit(g);
   const Planes pl = planes_of(g);
   const bool in_place = planes_in_place(g, xs);
-  const Planes ipl = in_place_planes(pl, xs);
+  const Planes src_pl = in_place ? in_place_planes(pl, xs) : pl;  // the layout im2col reads
   TaskQueue q;
   q.count = nblk * g.groups;
   auto body = [&](int, int, int64_t, int64_t) {
@@ -719,11 +724,8 @@ void forward_gemm_batched(const ConvGeometry& g, const float* x, const int64_t* 
       const int64_t n0 = blk * nbi, ni = min_of(g.N - n0, nbi), nc = ni * z.howo;
       for (int64_t i = 0; i < ni; ++i) {
         const float* xg = x + (n0 + i) * xs[0] + grp * z.cin_g * xs[1];
-        if (use_planes && in_place) {
-          im2col_planes(g, ipl, xg, 0, 0, z.kg, col + i * z.howo, nc);
-        } else if (use_planes) {
-          fill_planes(g, pl, xg, xs[1], xs[2], xs[3], z.cin_g, P);
-          im2col_planes(g, pl, P, 0, 0, z.kg, col + i * z.howo, nc);
+        if (use_planes) {
+          im2col_planes(g, src_pl, image_planes(g, pl, in_place, xg, xs, z.cin_g, P), 0, 0, z.kg, col + i * z.howo, nc);
         } else {
           im2col(g, xg, xs[2], xs[3], rows, z.kg, 0, z.howo, col + i * z.howo, nc);
         }
@@ -751,8 +753,8 @@ void forward_gemm_batched(const ConvGeometry& g, const float* x, const int64_t* 
 void backward_input_gemm_batched(const ConvGeometry& g, const float* gy, const float* w, float* gx, int64_t nbi) {
   const Sizes z = sizes_of(g);
   const int64_t nblk = ceil_div(g.N, nbi);
-  // col2im gathered straight into gx for stride_w = 1 (kernels up to kGatherMaxKw wide); else into padded planes (plain adds), then their
-  // inside to gx, when they fit; else row by row.
+  // col2im gathered straight into gx for stride_w = 1 (kernels up to kGatherMaxKw wide); else into padded
+  // planes (plain adds), then their inside to gx, when they fit; else row by row.
   const bool gather = g.stride_w == 1 && g.kw <= kGatherMaxKw;
   const bool use_planes = !gather && planes_fit(g);
   const Planes pl = planes_of(g);

@@ -144,23 +144,13 @@ bool is_2x2_stride2(const PoolGeom& g, const int64_t* xs) {
  * first element `base`): the even and odd columns of the two rows, then PyTorch's scan over (r0, c0),
  * (r0, c1), (r1, c0), (r1, c1) (greater or NaN replaces), exactly as max_rows_scalar. Reads r0[2·ow, 2·ow + 2V).
  */
+/** V-lane vectors for max_2x2_windows (f/i; fu/iu for unaligned access). */
 template <int V>
-struct PoolVec;
-template <>
-struct PoolVec<8> {
-  typedef float f __attribute__((vector_size(32)));
-  typedef float fu __attribute__((vector_size(32), aligned(4)));
-  typedef int32_t i __attribute__((vector_size(32)));
-  typedef int32_t iu __attribute__((vector_size(32), aligned(4)));
-  static constexpr i lane2 = {0, 2, 4, 6, 8, 10, 12, 14};
-};
-template <>
-struct PoolVec<4> {
-  typedef float f __attribute__((vector_size(16)));
-  typedef float fu __attribute__((vector_size(16), aligned(4)));
-  typedef int32_t i __attribute__((vector_size(16)));
-  typedef int32_t iu __attribute__((vector_size(16), aligned(4)));
-  static constexpr i lane2 = {0, 2, 4, 6};
+struct PoolVec {
+  typedef float f __attribute__((vector_size(4 * V)));
+  typedef float fu __attribute__((vector_size(4 * V), aligned(4)));
+  typedef int32_t i __attribute__((vector_size(4 * V)));
+  typedef int32_t iu __attribute__((vector_size(4 * V), aligned(4)));
 };
 
 template <int V>
@@ -169,7 +159,8 @@ NG_VINLINE void max_2x2_windows(const float* r0, const float* r1, int32_t base, 
   typedef typename PoolVec<V>::fu vfu;
   typedef typename PoolVec<V>::i vi;
   typedef typename PoolVec<V>::iu viu;
-  const vi lane2 = PoolVec<V>::lane2;
+  vi lane2;
+  for (int l = 0; l < V; ++l) lane2[l] = 2 * l;
   const vf p0 = *reinterpret_cast<const vfu*>(r0 + 2 * ow), p1 = *reinterpret_cast<const vfu*>(r0 + 2 * ow + V);
   const vf q0 = *reinterpret_cast<const vfu*>(r1 + 2 * ow), q1 = *reinterpret_cast<const vfu*>(r1 + 2 * ow + V);
   vf a, b, c, d;
