@@ -821,7 +821,7 @@ describe('conv', () => {
       ];
       named.forEach((g, i) => runConvCase(kernel, seedOf('conv-named', kernel, i), false, g));
     });
-    it(`${kernel}: blocked direct path (rows of one or two vectors with partial tails, channel blocks past 6 and 2, strides, dilations, groups, 7-wide kernels)`, () => {
+    it(`${kernel}: blocked direct path (rows of one or two vectors with partial tails, channel blocks past 6 and 2, strides, dilations, groups, 7-wide kernels; 'same' input gradients as the flipped forward)`, () => {
       const geo = (N: number, Cin: number, H: number, Cout: number, k: number, s: number, p: number, d = 1, groups = 1): Conv2dGeometry => {
         const o = Math.floor((H + 2 * p - d * (k - 1) - 1) / s) + 1;
         return { N, Cin, H, W: H, Cout, Ho: o, Wo: o, kh: k, kw: k, strideH: s, strideW: s, padH: p, padW: p, dilationH: d, dilationW: d, groups };
@@ -829,6 +829,7 @@ describe('conv', () => {
       const named = [
         geo(2, 1, 28, 6, 5, 1, 2), geo(1, 3, 19, 13, 3, 1, 1), geo(2, 2, 16, 7, 3, 1, 1), geo(1, 4, 40, 5, 3, 2, 1), geo(1, 2, 30, 3, 3, 1, 2, 2),
         geo(2, 6, 20, 8, 3, 1, 1, 1, 2), geo(1, 1, 8, 3, 1, 1, 0), geo(1, 3, 30, 4, 7, 1, 3), geo(1, 2, 45, 7, 3, 1, 1), geo(1, 5, 34, 9, 2, 1, 0),
+        geo(2, 8, 21, 6, 3, 1, 1), geo(1, 4, 18, 5, 3, 1, 2, 2), geo(1, 16, 33, 14, 3, 1, 1, 1, 2),
       ];
       named.forEach((g, i) => runConvCase(kernel, seedOf('conv-taps', kernel, i), false, g));
     });
