@@ -279,10 +279,12 @@ inline Planes planes_of(const ConvGeometry& g) {
   return p;
 }
 
-/** Fills `nch` planes from x (the first channel; strides sC, sH, sW) into dst. */
-void fill_planes(const ConvGeometry& g, const Planes& p, const float* x, int64_t sC, int64_t sH, int64_t sW, int64_t nch, float* dst) {
+/** Fills `nch` planes (their padded rows [r0, r1), all by default) from x (the first channel; strides sC, sH, sW) into dst. */
+void fill_planes(const ConvGeometry& g, const Planes& p, const float* x, int64_t sC, int64_t sH, int64_t sW, int64_t nch, float* dst, int64_t r0 = 0,
+                 int64_t r1 = -1) {
+  if (r1 < 0) r1 = p.hp;
   for (int64_t c = 0; c < nch; ++c) {
-    for (int64_t r = 0; r < p.hp; ++r) {
+    for (int64_t r = r0; r < r1; ++r) {
       float* d = dst + c * p.plane + r * p.row;
       const int64_t ih = r - g.pad_h;
       if (ih < 0 || ih >= g.H) {
@@ -1124,21 +1126,31 @@ int64_t* flat_taps(const ConvGeometry& g, const Planes& p, int64_t cin_g) {
 /** Floats of one thread's padded planes for the blocked direct path: the tail vectors read up to a vector past the last row. */
 inline size_t taps_planes_floats(const Sizes& z, const Planes& p) { return static_cast<size_t>(z.cin_g * p.plane + Vec::kLanes); }
 
-/** Blocked direct forward; tasks are image × group (the padded planes are built once per task). */
+/**
+ * Blocked direct forward; tasks are image × group × band of output rows (one band unless there are fewer
+ * than 4 image-groups per thread: a batch of one still uses every thread); each task fills the padded
+ * rows its band reads. Every output is the same sum whatever the split.
+ */
 void forward_taps(const ConvGeometry& g, const float* x, const int64_t* xs, const float* w, const float* bias, float* out) {
   const Sizes z = sizes_of(g);
   const Planes p = planes_of(g);
+  const int64_t images = g.N * g.groups, want = 4 * static_cast<int64_t>(num_threads());
+  const int64_t bands = images >= want ? 1 : min_of(g.Ho, ceil_div(want, images));
+  const int64_t band = ceil_div(g.Ho, bands);
   TaskQueue q;
-  q.count = g.N * g.groups;
+  q.count = images * bands;
   auto body = [&](int, int, int64_t, int64_t) {
     float* P = static_cast<float*>(scratch(kSlotCol, taps_planes_floats(z, p) * sizeof(float)));
     const int64_t* toff = flat_taps(g, p, z.cin_g);
     if (!P || !toff) return;
     for (int64_t t; q.pop(&t);) {
-      const int64_t grp = t % g.groups, n = t / g.groups;
-      fill_planes(g, p, x + n * xs[0] + grp * z.cin_g * xs[1], xs[1], xs[2], xs[3], z.cin_g, P);
+      const int64_t b = t % bands, grp = (t / bands) % g.groups, n = t / (bands * g.groups);
+      const int64_t oh0 = b * band, oh1 = min_of(g.Ho, oh0 + band);
+      if (oh0 >= oh1) continue;
+      fill_planes(g, p, x + n * xs[0] + grp * z.cin_g * xs[1], xs[1], xs[2], xs[3], z.cin_g, P, oh0 * g.stride_h,
+                  (oh1 - 1) * g.stride_h + (g.kh - 1) * g.dil_h + 1);
       // Rows outer, channel blocks inner: a row's input rows (cin_g·kh runs) stay in cache for every block.
-      for (int64_t oh = 0; oh < g.Ho; ++oh) {
+      for (int64_t oh = oh0; oh < oh1; ++oh) {
         for (int64_t c0 = 0; c0 < z.cout_g; c0 += kTapsCo) {
           const int64_t co = grp * z.cout_g + c0, cb = min_of(kTapsCo, z.cout_g - c0);
           kTapsRows[cb - 1](g, p, toff, z.kg, w + co * z.kg, bias ? bias + co : nullptr, P, oh, out + (n * g.Cout + co) * z.howo, z.howo);
