@@ -1,4 +1,4 @@
-// 2-D convolution kernels (spec.ts conv2d, conv2dBackwardInput, conv2dBackwardWeight), three paths:
+// 2-D convolution kernels (spec.ts conv2d, conv2dBackwardInput, conv2dBackwardWeight), four paths:
 // - GEMM (input gradients, most weight gradients, narrow rows): the im2col matrix of one image and group, [Cin/g·kh·kw rows, Ho·Wo columns], is
 //   built one block of columns at a time in a per-thread buffer and handed to this ISA's sgemm: forward
 //   W·col; input gradient col = Wᵀ·gy, then col2im; weight gradient gy·colᵀ summed over the batch.
@@ -11,6 +11,8 @@
 // - blocked direct (forward of other layers whose output rows fill the vectors, weight gradient with few
 //   output channels): the same planes, read in place as an implicit GEMM; 6 output channels × 2 vectors
 //   of a row (forward) or 2 channels × up to 6 kernel columns (weight gradient) per register block.
+// - channel-vector (narrow rows, up to 128 output channels): vectors run over output channels instead;
+//   2 channel vectors × 6 positions (forward) or × 6 taps (weight gradient) per register block.
 // Tasks are handed out through an atomic counter, and no split depends on the thread count, so results
 // are the same on every thread count. Reads outside the input are zeros (GEMM) or skipped (direct):
 // the same sums for finite weights. Strides in elements. No std:: code (common.h rules).
@@ -1269,6 +1271,198 @@ void backward_weight_taps(const ConvGeometry& g, const float* x, const int64_t* 
   }
 }
 
+// ---- channel-vector direct path (narrow output rows: vectors run over output channels) ---------------
+
+/** Output positions of a row per register block of the channel-vector forward (× 2 vectors of output channels). */
+constexpr int64_t kChanPos = 6;
+
+/**
+ * NP output positions (consecutive in a row, from src: the first position's column in padded row row0 of
+ * the first plane) × 2 vectors of output channels: bias + Σ_t wt[t, c]·src[toff[t] + q]. Each input value is
+ * broadcast once for both channel vectors and each weight vector loaded once for NP positions (as the GEMM's
+ * 6×16 with the roles of rows and columns swapped). The sums go to tmp[q·2L + c].
+ */
+template <int NP>
+void chan_block(const int64_t* toff, int64_t kg, const float* wt, int64_t cp, Vec b0, Vec b1, const float* src, float* tmp) {
+  constexpr int64_t L = Vec::kLanes;
+  Vec acc0[NP], acc1[NP];
+  for (int q = 0; q < NP; ++q) {
+    acc0[q] = b0;
+    acc1[q] = b1;
+  }
+  for (int64_t t = 0; t < kg; ++t) {
+    const float* s = src + toff[t];
+    const Vec w0 = Vec::loadu(wt + t * cp), w1 = Vec::loadu(wt + t * cp + L);
+    for (int q = 0; q < NP; ++q) {
+      const Vec x = Vec::set1(s[q]);
+      acc0[q] = Vec::fma(w0, x, acc0[q]);
+      acc1[q] = Vec::fma(w1, x, acc1[q]);
+    }
+  }
+  for (int q = 0; q < NP; ++q) {
+    Vec::storeu(tmp + q * 2 * L, acc0[q]);
+    Vec::storeu(tmp + q * 2 * L + L, acc1[q]);
+  }
+}
+
+using ChanFn = void (*)(const int64_t*, int64_t, const float*, int64_t, Vec, Vec, const float*, float*);
+constexpr ChanFn kChanBlocks[kChanPos] = {chan_block<1>, chan_block<2>, chan_block<3>, chan_block<4>, chan_block<5>, chan_block<6>};
+
+/**
+ * Channel-vector forward for rows too narrow for the blocked direct path: the group's weights transposed
+ * ([kg, cp], channels padded with zeros to cp, a multiple of 2 vectors) once by the calling thread; tasks are
+ * image × group × band of output rows (as forward_taps), each filling the padded rows its band reads.
+ */
+void forward_chans(const ConvGeometry& g, const float* x, const int64_t* xs, const float* w, const float* bias, float* out) {
+  constexpr int64_t L = Vec::kLanes;
+  const Sizes z = sizes_of(g);
+  const Planes p = planes_of(g);
+  const int64_t cp = ceil_div(z.cout_g, 2 * L) * 2 * L;
+  // wt[grp][t][c] and the bias bt[grp][c], channels past cout_g zero.
+  float* wt = static_cast<float*>(scratch(kSlotFlipped, static_cast<size_t>(g.groups * cp * (z.kg + 1)) * sizeof(float)));
+  if (!wt) return;
+  for (int64_t grp = 0; grp < g.groups; ++grp) {
+    float* wg = wt + grp * cp * (z.kg + 1);
+    for (int64_t t = 0; t <= z.kg; ++t) {
+      for (int64_t c = 0; c < cp; ++c) {
+        const int64_t co = grp * z.cout_g + c;
+        float v = 0.0f;
+        if (c < z.cout_g) v = t < z.kg ? w[co * z.kg + t] : (bias ? bias[co] : 0.0f);
+        wg[t * cp + c] = v;
+      }
+    }
+  }
+  const int64_t images = g.N * g.groups, want = 4 * static_cast<int64_t>(num_threads());
+  const int64_t bands = images >= want ? 1 : min_of(g.Ho, ceil_div(want, images));
+  const int64_t band = ceil_div(g.Ho, bands);
+  TaskQueue q;
+  q.count = images * bands;
+  auto body = [&](int, int, int64_t, int64_t) {
+    float* P = static_cast<float*>(scratch(kSlotCol, taps_planes_floats(z, p) * sizeof(float)));
+    const int64_t* toff = flat_taps(g, p, z.cin_g);
+    alignas(64) float tmp[kChanPos * 2 * Vec::kLanes];
+    if (!P || !toff) return;
+    for (int64_t t; q.pop(&t);) {
+      const int64_t b = t % bands, grp = (t / bands) % g.groups, n = t / (bands * g.groups);
+      const int64_t oh0 = b * band, oh1 = min_of(g.Ho, oh0 + band);
+      if (oh0 >= oh1) continue;
+      fill_planes(g, p, x + n * xs[0] + grp * z.cin_g * xs[1], xs[1], xs[2], xs[3], z.cin_g, P, oh0 * g.stride_h,
+                  (oh1 - 1) * g.stride_h + (g.kh - 1) * g.dil_h + 1);
+      const float* wg = wt + grp * cp * (z.kg + 1);
+      for (int64_t c0 = 0; c0 < z.cout_g; c0 += 2 * L) {
+        const int64_t nc = min_of(2 * L, z.cout_g - c0);
+        const Vec b0 = Vec::loadu(wg + z.kg * cp + c0), b1 = Vec::loadu(wg + z.kg * cp + c0 + L);
+        float* o = out + (n * g.Cout + grp * z.cout_g + c0) * z.howo;
+        for (int64_t oh = oh0; oh < oh1; ++oh) {
+          const float* prow = P + oh * g.stride_h * p.row;
+          for (int64_t ow = 0; ow < g.Wo; ow += kChanPos) {
+            const int64_t np = min_of(kChanPos, g.Wo - ow);
+            kChanBlocks[np - 1](toff, z.kg, wg + c0, cp, b0, b1, prow + ow, tmp);
+            float* d = o + oh * g.Wo + ow;
+            for (int64_t c = 0; c < nc; ++c)
+              for (int64_t qq = 0; qq < np; ++qq) d[c * z.howo + qq] = tmp[qq * 2 * L + c];
+          }
+        }
+      }
+    }
+  };
+  run_tasks(q, body);
+}
+
+/**
+ * acc[c, j] (2 vectors of channels × NT taps, from part[j·cp], the partial sums of taps t..t+NT) +=
+ * Σ_{oh, ow} gyt[(oh·Wo + ow)·cp + c]·P(oh·stride_h·row + toff[j] + ow): each gy vector pair serves NT taps and
+ * each broadcast input value both vectors.
+ */
+template <int NT>
+void chan_grad_block(const ConvGeometry& g, const Planes& p, const int64_t* toff, const float* gyt, int64_t cp, const float* P, float* part) {
+  constexpr int64_t L = Vec::kLanes;
+  Vec acc0[NT], acc1[NT];
+  for (int j = 0; j < NT; ++j) {
+    acc0[j] = Vec::loadu(part + j * cp);
+    acc1[j] = Vec::loadu(part + j * cp + L);
+  }
+  const float* pt[NT];
+  for (int j = 0; j < NT; ++j) pt[j] = P + toff[j];
+  const int64_t rstep = g.stride_h * p.row;
+  for (int64_t oh = 0; oh < g.Ho; ++oh) {
+    const float* gr = gyt + oh * g.Wo * cp;
+    const int64_t ro = oh * rstep;
+    for (int64_t ow = 0; ow < g.Wo; ++ow) {
+      const Vec g0 = Vec::loadu(gr + ow * cp), g1 = Vec::loadu(gr + ow * cp + L);
+      for (int j = 0; j < NT; ++j) {
+        const Vec x = Vec::set1(pt[j][ro + ow]);
+        acc0[j] = Vec::fma(g0, x, acc0[j]);
+        acc1[j] = Vec::fma(g1, x, acc1[j]);
+      }
+    }
+  }
+  for (int j = 0; j < NT; ++j) {
+    Vec::storeu(part + j * cp, acc0[j]);
+    Vec::storeu(part + j * cp + L, acc1[j]);
+  }
+}
+
+using ChanGradFn = void (*)(const ConvGeometry&, const Planes&, const int64_t*, const float*, int64_t, const float*, float*);
+constexpr ChanGradFn kChanGradBlocks[kChanPos] = {chan_grad_block<1>, chan_grad_block<2>, chan_grad_block<3>,
+                                                  chan_grad_block<4>, chan_grad_block<5>, chan_grad_block<6>};
+
+/**
+ * Channel-vector weight gradient for narrow rows; tasks are group × image group (at most 8), each summing
+ * its images into its own partial [kg, cp] (gy of each image transposed to [Ho·Wo, cp] first); the
+ * partials are added into gw in image-group order, so no result depends on the thread count.
+ */
+void backward_weight_chans(const ConvGeometry& g, const float* x, const int64_t* xs, const float* gy, float* gw) {
+  constexpr int64_t L = Vec::kLanes;
+  const Sizes z = sizes_of(g);
+  const Planes p = planes_of(g);
+  const int64_t cp = ceil_div(z.cout_g, 2 * L) * 2 * L;
+  const int64_t nig = min_of<int64_t>(g.N, 8);
+  const int64_t ipg = ceil_div(g.N, nig);
+  const int64_t psize = z.kg * cp;  // one group's partial
+  float* part = static_cast<float*>(scratch(kSlotFlipped, static_cast<size_t>(nig * g.groups * psize) * sizeof(float)));
+  if (!part) return;
+  TaskQueue q;
+  q.count = g.groups * nig;
+  auto body = [&](int, int, int64_t, int64_t) {
+    float* P = static_cast<float*>(scratch(kSlotCol, taps_planes_floats(z, p) * sizeof(float)));
+    const int64_t* toff = flat_taps(g, p, z.cin_g);
+    float* gyt = static_cast<float*>(scratch(kSlotRows, static_cast<size_t>(z.howo * cp) * sizeof(float)));
+    if (!P || !toff || !gyt) return;
+    for (int64_t t; q.pop(&t);) {
+      const int64_t ig = t % nig, grp = t / nig;
+      float* pp = part + (grp * nig + ig) * psize;
+      zero_fill(pp, psize);
+      for (int64_t n = ig * ipg; n < min_of(g.N, (ig + 1) * ipg); ++n) {
+        fill_planes(g, p, x + n * xs[0] + grp * z.cin_g * xs[1], xs[1], xs[2], xs[3], z.cin_g, P);
+        const float* gyn = gy + (n * g.Cout + grp * z.cout_g) * z.howo;
+        for (int64_t pos = 0; pos < z.howo; ++pos) {
+          float* d = gyt + pos * cp;
+          for (int64_t c = 0; c < z.cout_g; ++c) d[c] = gyn[c * z.howo + pos];
+          for (int64_t c = z.cout_g; c < cp; ++c) d[c] = 0.0f;
+        }
+        for (int64_t c0 = 0; c0 < cp; c0 += 2 * L) {
+          for (int64_t t0 = 0; t0 < z.kg; t0 += kChanPos) {
+            const int64_t nt = min_of(kChanPos, z.kg - t0);
+            kChanGradBlocks[nt - 1](g, p, toff + t0, gyt + c0, cp, P, pp + t0 * cp + c0);
+          }
+        }
+      }
+    }
+  };
+  run_tasks(q, body);
+  for (int64_t grp = 0; grp < g.groups; ++grp) {
+    for (int64_t c = 0; c < z.cout_g; ++c) {
+      float* gwc = gw + (grp * z.cout_g + c) * z.kg;
+      for (int64_t t = 0; t < z.kg; ++t) {
+        float acc = 0.0f;
+        for (int64_t ig = 0; ig < nig; ++ig) acc += part[(grp * nig + ig) * psize + t * cp + c];
+        gwc[t] = acc;
+      }
+    }
+  }
+}
+
 /**
  * Whether output rows fill the blocked direct path's vectors (at least one, at least 3/4 of the lanes
  * used): then its forward beats im2col + GEMM from LeNet's C1 to 512-channel 3x3 layers (Zen 3, 1 thread,
@@ -1297,6 +1491,18 @@ bool flipped_taps(const ConvGeometry& g, ConvGeometry* f) {
   return g.Cin / g.groups >= 4 && 4 * g.H * g.W <= 5 * g.Ho * g.Wo && flipped_geometry(g, f) && taps_rows(*f);
 }
 
+/**
+ * Whether the channel-vector path takes a layer: rows too narrow for the blocked direct path, up to 128
+ * output channels per group, and a channel group's transposed weights (kg × 2 vectors) within 64 KB, so
+ * they stay in L2 while every position block reads them. Zen 3, 1 thread, medians against im2col + GEMM
+ * (forward / weight gradient): LeNet's C3 (6→16 5x5, rows of 10) 1.5x / 1.6x, 64→64 3x3 on 7x7 1.9x / 1.5x,
+ * 32→32 3x3 on 10x10 1.35x / 1.4x; 512→512 3x3 on 7x7 (4.6K taps) loses 2x and stays on the GEMM path.
+ */
+bool chan_rows(const ConvGeometry& g) {
+  const Sizes z = sizes_of(g);
+  return z.cout_g <= 128 && z.kg * 2 * Vec::kLanes <= 16384 && !taps_rows(g) && planes_fit(g);
+}
+
 bool use_direct(const ConvGeometry& g) {
   return (g.Cin / g.groups) * (g.Cout / g.groups) <= kDirectMaxChannelProduct && planes_fit(g);
 }
@@ -1320,6 +1526,10 @@ void conv2d(const ConvGeometry& g, const float* x, const int64_t* x_strides, con
   }
   if (taps_rows(g)) {
     forward_taps(g, x, x_strides, w, bias, out);
+    return;
+  }
+  if (chan_rows(g)) {
+    forward_chans(g, x, x_strides, w, bias, out);
     return;
   }
   const Sizes z = sizes_of(g);
@@ -1370,6 +1580,8 @@ void conv2d_backward_weight(const ConvGeometry& g, const float* x, const int64_t
     backward_weight_direct(g, x, x_strides, gy, gw);
   } else if (g.Cout / g.groups <= kTapsGradMaxCo && taps_rows(g)) {
     backward_weight_taps(g, x, x_strides, gy, gw);
+  } else if (chan_rows(g)) {
+    backward_weight_chans(g, x, x_strides, gy, gw);
   } else {
     backward_weight_gemm(g, x, x_strides, gy, gw);
   }

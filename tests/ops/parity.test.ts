@@ -833,6 +833,17 @@ describe('conv', () => {
       ];
       named.forEach((g, i) => runConvCase(kernel, seedOf('conv-taps', kernel, i), false, g));
     });
+    it(`${kernel}: channel-vector path (narrow rows of 1-11 and 17, channel vectors full and partial, groups, strides, dilations)`, () => {
+      const geo = (N: number, Cin: number, H: number, Cout: number, k: number, s: number, p: number, d = 1, groups = 1): Conv2dGeometry => {
+        const o = Math.floor((H + 2 * p - d * (k - 1) - 1) / s) + 1;
+        return { N, Cin, H, W: H, Cout, Ho: o, Wo: o, kh: k, kw: k, strideH: s, strideW: s, padH: p, padW: p, dilationH: d, dilationW: d, groups };
+      };
+      const named = [
+        geo(3, 6, 14, 16, 5, 1, 0), geo(2, 16, 7, 16, 3, 1, 1), geo(2, 5, 11, 19, 3, 1, 1), geo(2, 4, 9, 5, 1, 1, 0), geo(2, 8, 13, 40, 3, 1, 0),
+        geo(1, 6, 21, 12, 3, 2, 1, 1, 2), geo(2, 3, 15, 17, 3, 1, 2, 2), geo(3, 2, 5, 33, 2, 1, 0), geo(1, 7, 19, 9, 3, 1, 0), geo(2, 12, 3, 24, 3, 1, 1, 1, 3),
+      ];
+      named.forEach((g, i) => runConvCase(kernel, seedOf('conv-chans', kernel, i), false, g));
+    });
     it(`${kernel}: batches of small images (several images per im2col block: partial last blocks, groups, strides, N = 0 and 1)`, () => {
       const geo = (N: number, Cin: number, H: number, W: number, Cout: number, k: number, s: number, p: number, d = 1, groups = 1): Conv2dGeometry => {
         const o = (n: number): number => Math.floor((n + 2 * p - d * (k - 1) - 1) / s) + 1;
