@@ -1129,38 +1129,65 @@ int64_t* flat_taps(const ConvGeometry& g, const Planes& p, int64_t cin_g) {
 inline size_t taps_planes_floats(const Sizes& z, const Planes& p) { return static_cast<size_t>(z.cin_g * p.plane + Vec::kLanes); }
 
 /**
- * Blocked direct forward; tasks are image × group × band of output rows (one band unless there are fewer
- * than 4 image-groups per thread: a batch of one still uses every thread); each task fills the padded
- * rows its band reads. Every output is the same sum whatever the split.
+ * The tasks of a direct forward: image × group × band of output rows, one band unless there are fewer than
+ * 4 image-groups per thread (a batch of one still uses every thread). Every output is the same sum
+ * whatever the split.
  */
-void forward_taps(const ConvGeometry& g, const float* x, const int64_t* xs, const float* w, const float* bias, float* out) {
-  const Sizes z = sizes_of(g);
-  const Planes p = planes_of(g);
-  const int64_t images = g.N * g.groups, want = 4 * static_cast<int64_t>(num_threads());
-  const int64_t bands = images >= want ? 1 : min_of(g.Ho, ceil_div(want, images));
-  const int64_t band = ceil_div(g.Ho, bands);
+struct RowBands {
+  int64_t groups, Ho, bands, band;
+  explicit RowBands(const ConvGeometry& g) : groups(g.groups), Ho(g.Ho) {
+    const int64_t images = g.N * g.groups, want = 4 * static_cast<int64_t>(num_threads());
+    bands = images >= want ? 1 : min_of(g.Ho, ceil_div(want, images));
+    band = ceil_div(g.Ho, bands);
+  }
+  int64_t count(const ConvGeometry& g) const { return g.N * groups * bands; }
+  /** Task t's image n, group grp and output rows [oh0, oh1) (false: an empty band). */
+  bool task(int64_t t, int64_t* n, int64_t* grp, int64_t* oh0, int64_t* oh1) const {
+    *grp = (t / bands) % groups;
+    *n = t / (bands * groups);
+    *oh0 = (t % bands) * band;
+    *oh1 = min_of(Ho, *oh0 + band);
+    return *oh0 < *oh1;
+  }
+};
+
+/**
+ * Runs f(n, grp, oh0, oh1, P, toff) for every RowBands task of a direct forward, on the pool: P the thread's
+ * padded planes with the rows the band reads filled from image n's group grp, toff flat_taps'.
+ */
+template <typename F>
+void run_bands(const ConvGeometry& g, const Sizes& z, const Planes& p, const float* x, const int64_t* xs, F&& f) {
+  const RowBands rb(g);
   TaskQueue q;
-  q.count = images * bands;
+  q.count = rb.count(g);
   auto body = [&](int, int, int64_t, int64_t) {
     float* P = static_cast<float*>(scratch(kSlotCol, taps_planes_floats(z, p) * sizeof(float)));
     const int64_t* toff = flat_taps(g, p, z.cin_g);
     if (!P || !toff) return;
     for (int64_t t; q.pop(&t);) {
-      const int64_t b = t % bands, grp = (t / bands) % g.groups, n = t / (bands * g.groups);
-      const int64_t oh0 = b * band, oh1 = min_of(g.Ho, oh0 + band);
-      if (oh0 >= oh1) continue;
+      int64_t n, grp, oh0, oh1;
+      if (!rb.task(t, &n, &grp, &oh0, &oh1)) continue;
       fill_planes(g, p, x + n * xs[0] + grp * z.cin_g * xs[1], xs[1], xs[2], xs[3], z.cin_g, P, oh0 * g.stride_h,
                   (oh1 - 1) * g.stride_h + (g.kh - 1) * g.dil_h + 1);
-      // Rows outer, channel blocks inner: a row's input rows (cin_g·kh runs) stay in cache for every block.
-      for (int64_t oh = oh0; oh < oh1; ++oh) {
-        for (int64_t c0 = 0; c0 < z.cout_g; c0 += kTapsCo) {
-          const int64_t co = grp * z.cout_g + c0, cb = min_of(kTapsCo, z.cout_g - c0);
-          kTapsRows[cb - 1](g, p, toff, z.kg, w + co * z.kg, bias ? bias + co : nullptr, P, oh, out + (n * g.Cout + co) * z.howo, z.howo);
-        }
-      }
+      f(n, grp, oh0, oh1, static_cast<const float*>(P), toff);
     }
   };
   run_tasks(q, body);
+}
+
+/** Blocked direct forward (run_bands' tasks). */
+void forward_taps(const ConvGeometry& g, const float* x, const int64_t* xs, const float* w, const float* bias, float* out) {
+  const Sizes z = sizes_of(g);
+  const Planes p = planes_of(g);
+  run_bands(g, z, p, x, xs, [&](int64_t n, int64_t grp, int64_t oh0, int64_t oh1, const float* P, const int64_t* toff) {
+    // Rows outer, channel blocks inner: a row's input rows (cin_g·kh runs) stay in cache for every block.
+    for (int64_t oh = oh0; oh < oh1; ++oh) {
+      for (int64_t c0 = 0; c0 < z.cout_g; c0 += kTapsCo) {
+        const int64_t co = grp * z.cout_g + c0, cb = min_of(kTapsCo, z.cout_g - c0);
+        kTapsRows[cb - 1](g, p, toff, z.kg, w + co * z.kg, bias ? bias + co : nullptr, P, oh, out + (n * g.Cout + co) * z.howo, z.howo);
+      }
+    }
+  });
 }
 
 /**
@@ -1310,8 +1337,8 @@ constexpr ChanFn kChanBlocks[kChanPos] = {chan_block<1>, chan_block<2>, chan_blo
 
 /**
  * Channel-vector forward for rows too narrow for the blocked direct path: the group's weights transposed
- * ([kg, cp], channels padded with zeros to cp, a multiple of 2 vectors) once by the calling thread; tasks are
- * image × group × band of output rows (as forward_taps), each filling the padded rows its band reads.
+ * ([kg, cp], channels padded with zeros to cp, a multiple of 2 vectors) once by the calling thread, then
+ * run_bands' tasks.
  */
 void forward_chans(const ConvGeometry& g, const float* x, const int64_t* xs, const float* w, const float* bias, float* out) {
   constexpr int64_t L = Vec::kLanes;
@@ -1332,41 +1359,25 @@ void forward_chans(const ConvGeometry& g, const float* x, const int64_t* xs, con
       }
     }
   }
-  const int64_t images = g.N * g.groups, want = 4 * static_cast<int64_t>(num_threads());
-  const int64_t bands = images >= want ? 1 : min_of(g.Ho, ceil_div(want, images));
-  const int64_t band = ceil_div(g.Ho, bands);
-  TaskQueue q;
-  q.count = images * bands;
-  auto body = [&](int, int, int64_t, int64_t) {
-    float* P = static_cast<float*>(scratch(kSlotCol, taps_planes_floats(z, p) * sizeof(float)));
-    const int64_t* toff = flat_taps(g, p, z.cin_g);
+  run_bands(g, z, p, x, xs, [&](int64_t n, int64_t grp, int64_t oh0, int64_t oh1, const float* P, const int64_t* toff) {
     alignas(64) float tmp[kChanPos * 2 * Vec::kLanes];
-    if (!P || !toff) return;
-    for (int64_t t; q.pop(&t);) {
-      const int64_t b = t % bands, grp = (t / bands) % g.groups, n = t / (bands * g.groups);
-      const int64_t oh0 = b * band, oh1 = min_of(g.Ho, oh0 + band);
-      if (oh0 >= oh1) continue;
-      fill_planes(g, p, x + n * xs[0] + grp * z.cin_g * xs[1], xs[1], xs[2], xs[3], z.cin_g, P, oh0 * g.stride_h,
-                  (oh1 - 1) * g.stride_h + (g.kh - 1) * g.dil_h + 1);
-      const float* wg = wt + grp * cp * (z.kg + 1);
-      for (int64_t c0 = 0; c0 < z.cout_g; c0 += 2 * L) {
-        const int64_t nc = min_of(2 * L, z.cout_g - c0);
-        const Vec b0 = Vec::loadu(wg + z.kg * cp + c0), b1 = Vec::loadu(wg + z.kg * cp + c0 + L);
-        float* o = out + (n * g.Cout + grp * z.cout_g + c0) * z.howo;
-        for (int64_t oh = oh0; oh < oh1; ++oh) {
-          const float* prow = P + oh * g.stride_h * p.row;
-          for (int64_t ow = 0; ow < g.Wo; ow += kChanPos) {
-            const int64_t np = min_of(kChanPos, g.Wo - ow);
-            kChanBlocks[np - 1](toff, z.kg, wg + c0, cp, b0, b1, prow + ow, tmp);
-            float* d = o + oh * g.Wo + ow;
-            for (int64_t c = 0; c < nc; ++c)
-              for (int64_t qq = 0; qq < np; ++qq) d[c * z.howo + qq] = tmp[qq * 2 * L + c];
-          }
+    const float* wg = wt + grp * cp * (z.kg + 1);
+    for (int64_t c0 = 0; c0 < z.cout_g; c0 += 2 * L) {
+      const int64_t nc = min_of(2 * L, z.cout_g - c0);
+      const Vec b0 = Vec::loadu(wg + z.kg * cp + c0), b1 = Vec::loadu(wg + z.kg * cp + c0 + L);
+      float* o = out + (n * g.Cout + grp * z.cout_g + c0) * z.howo;
+      for (int64_t oh = oh0; oh < oh1; ++oh) {
+        const float* prow = P + oh * g.stride_h * p.row;
+        for (int64_t ow = 0; ow < g.Wo; ow += kChanPos) {
+          const int64_t np = min_of(kChanPos, g.Wo - ow);
+          kChanBlocks[np - 1](toff, z.kg, wg + c0, cp, b0, b1, prow + ow, tmp);
+          float* d = o + oh * g.Wo + ow;
+          for (int64_t c = 0; c < nc; ++c)
+            for (int64_t qq = 0; qq < np; ++qq) d[c * z.howo + qq] = tmp[qq * 2 * L + c];
         }
       }
     }
-  };
-  run_tasks(q, body);
+  });
 }
 
 /**
