@@ -598,6 +598,32 @@ void dot_gemm(int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, cons
 }
 
 /**
+ * The fixed split of a weight gradient's batch (N > 0): at most 8 groups of `per` images, whatever the thread
+ * count. Group ig sums its images into its own partial, and the partials are added in group order, so no
+ * result depends on the thread count. With gw's layout, group 0 writes gw itself and groups 1.. write
+ * wsize-float partials in the calling thread's scratch (init: false if out of memory, counted by scratch()).
+ */
+struct ImageGroups {
+  int64_t count, per, wsize = 0;
+  float* part = nullptr;
+  explicit ImageGroups(const ConvGeometry& g) : count(min_of<int64_t>(g.N, 8)), per(ceil_div(g.N, count)) {}
+  int64_t first(int64_t ig) const { return ig * per; }
+  int64_t end(const ConvGeometry& g, int64_t ig) const { return min_of(g.N, (ig + 1) * per); }
+  bool init(int64_t floats) {
+    wsize = floats;
+    if (count > 1) part = static_cast<float*>(scratch(kSlotFlipped, static_cast<size_t>((count - 1) * wsize) * sizeof(float)));
+    return count == 1 || part != nullptr;
+  }
+  float* dst(int64_t ig, float* gw) const { return ig == 0 ? gw : part + (ig - 1) * wsize; }
+  void add_into(float* gw) const {
+    for (int64_t ig = 1; ig < count; ++ig) {
+      const float* pp = part + (ig - 1) * wsize;
+      for (int64_t i = 0; i < wsize; ++i) gw[i] += pp[i];
+    }
+  }
+};
+
+/**
  * Weight gradient gW = Σ_n gy_n·col_nᵀ: tasks are group × chunk of im2col rows (weight columns, at most
  * 256) × group of images, each summing its images into its own partial (the task's im2col rows only);
  * the partials are then added in image-group order. None of the splits depends on the thread count.
@@ -606,17 +632,11 @@ void backward_weight_gemm(const ConvGeometry& g, const float* x, const int64_t* 
   const Sizes z = sizes_of(g);
   const int64_t chunk = min_of(z.kg, ceil_div(ceil_div(z.kg, ceil_div(z.kg, 256)), 16) * 16);
   const int64_t nch = ceil_div(z.kg, chunk);
-  const int64_t nig = min_of<int64_t>(g.N, 8);
-  const int64_t ipg = ceil_div(g.N, nig);
+  ImageGroups igs(g);
+  if (!igs.init(g.Cout * z.kg)) return;
+  const int64_t nig = igs.count, ipg = igs.per;
   const int64_t cols = block_cols(chunk, z.howo, kBwdWeightBlockBytes);
   const int64_t nb = ceil_div(z.howo, cols);
-  const int64_t wsize = g.Cout * z.kg;
-  // Partial sums of image groups 1.. (group 0 writes gw itself).
-  float* part = nullptr;
-  if (nig > 1) {
-    part = static_cast<float*>(scratch(kSlotFlipped, static_cast<size_t>((nig - 1) * wsize) * sizeof(float)));
-    if (!part) return;
-  }
   // Small images: blocks of nbi images of the image group, one gy_block·colᵀ each (gy gathered per block).
   const int64_t nbi = images_per_block(chunk, z.howo, kBwdWeightBlockBytes, ipg);
   const int64_t colsz = nbi > 1 ? nbi * z.howo : cols;
@@ -641,10 +661,10 @@ void backward_weight_gemm(const ConvGeometry& g, const float* x, const int64_t* 
       const int64_t r0 = c * chunk, nr = min_of(chunk, z.kg - r0);
       const int64_t c0 = r0 / z.kk, c1 = (r0 + nr - 1) / z.kk + 1;
       if (!use_planes) fill_rows(g, xs[1], r0, nr, rows);
-      float* dst = (ig == 0 ? gw : part + (ig - 1) * wsize) + grp * z.cout_g * z.kg + r0;
+      float* dst = igs.dst(ig, gw) + grp * z.cout_g * z.kg + r0;
       float beta = 0.0f;
-      const int64_t nend = min_of(g.N, (ig + 1) * ipg);
-      for (int64_t n0 = ig * ipg; nbi > 1 && n0 < nend; n0 += nbi) {
+      const int64_t nend = igs.end(g, ig);
+      for (int64_t n0 = igs.first(ig); nbi > 1 && n0 < nend; n0 += nbi) {
         const int64_t ni = min_of(nend - n0, nbi), nc = ni * z.howo;
         gather_gy(g, z, gy, n0, ni, grp * z.cout_g, gyb);
         for (int64_t i = 0; i < ni; ++i) {
@@ -658,7 +678,7 @@ void backward_weight_gemm(const ConvGeometry& g, const float* x, const int64_t* 
         dot_gemm(z.cout_g, nr, nc, gyb, nc, col, nc, beta, dst, z.kg);
         beta = 1.0f;
       }
-      for (int64_t n = ig * ipg; nbi == 1 && n < nend; ++n) {
+      for (int64_t n = igs.first(ig); nbi == 1 && n < nend; ++n) {
         const float* xg = x + n * xs[0] + grp * z.cin_g * xs[1];
         const float* gyg = gy + (n * g.Cout + grp * z.cout_g) * z.howo;
         for (int64_t b = 0; b < nb; ++b) {
@@ -674,10 +694,7 @@ void backward_weight_gemm(const ConvGeometry& g, const float* x, const int64_t* 
     }
   };
   run_tasks(q, body);
-  for (int64_t ig = 1; ig < nig; ++ig) {
-    const float* p = part + (ig - 1) * wsize;
-    for (int64_t i = 0; i < wsize; ++i) gw[i] += p[i];
-  }
+  igs.add_into(gw);
 }
 
 
@@ -799,13 +816,16 @@ void backward_input_gemm_batched(const ConvGeometry& g, const float* gy, const f
 // ---- direct path ----------------------------------------------------------------------------------
 
 /** Offsets of every kernel column's run in a padded row (its phase block plus its shift), in per-thread scratch. */
+/** Offset of kernel column kj's run in a padded row: its phase block plus its shift. */
+inline int64_t column_tap(const ConvGeometry& g, const Planes& p, int64_t kj) {
+  const int64_t t = kj * g.dil_w;
+  return (t % p.sw) * p.wph + t / p.sw;
+}
+
 int64_t* tap_offsets(const ConvGeometry& g, const Planes& p) {
   int64_t* off = static_cast<int64_t*>(scratch(kSlotRanges, static_cast<size_t>(g.kw) * sizeof(int64_t)));
   if (!off) return nullptr;
-  for (int64_t kj = 0; kj < g.kw; ++kj) {
-    const int64_t t = kj * g.dil_w;
-    off[kj] = (t % p.sw) * p.wph + t / p.sw;
-  }
+  for (int64_t kj = 0; kj < g.kw; ++kj) off[kj] = column_tap(g, p, kj);
   return off;
 }
 
@@ -1116,10 +1136,7 @@ int64_t* flat_taps(const ConvGeometry& g, const Planes& p, int64_t cin_g) {
   if (!off) return nullptr;
   for (int64_t ci = 0, t = 0; ci < cin_g; ++ci) {
     for (int64_t ki = 0; ki < g.kh; ++ki) {
-      for (int64_t kj = 0; kj < g.kw; ++kj, ++t) {
-        const int64_t d = kj * g.dil_w;
-        off[t] = ci * p.plane + ki * g.dil_h * p.row + (d % p.sw) * p.wph + d / p.sw;
-      }
+      for (int64_t kj = 0; kj < g.kw; ++kj, ++t) off[t] = ci * p.plane + ki * g.dil_h * p.row + column_tap(g, p, kj);
     }
   }
   return off;
@@ -1248,32 +1265,23 @@ constexpr TapsGradFn kTapsGradRow[kTapsGradKw] = {taps_grad_block<CB, 1>, taps_g
                                                  taps_grad_block<CB, 4>, taps_grad_block<CB, 5>, taps_grad_block<CB, 6>};
 constexpr const TapsGradFn* kTapsGradBlocks[kTapsGradCo] = {kTapsGradRow<1>, kTapsGradRow<2>};
 
-/**
- * Blocked direct weight gradient; tasks are group × image group (at most 8 image groups, whatever the
- * thread count), each summing its images into its own partial; the partials are added in image-group order.
- */
+/** Blocked direct weight gradient; tasks are group × image group (ImageGroups). */
 void backward_weight_taps(const ConvGeometry& g, const float* x, const int64_t* xs, const float* gy, float* gw) {
   const Sizes z = sizes_of(g);
   const Planes p = planes_of(g);
-  const int64_t nig = min_of<int64_t>(g.N, 8);
-  const int64_t ipg = ceil_div(g.N, nig);
-  const int64_t wsize = g.Cout * z.kg;
-  float* part = nullptr;
-  if (nig > 1) {
-    part = static_cast<float*>(scratch(kSlotFlipped, static_cast<size_t>((nig - 1) * wsize) * sizeof(float)));
-    if (!part) return;
-  }
+  ImageGroups igs(g);
+  if (!igs.init(g.Cout * z.kg)) return;
   TaskQueue q;
-  q.count = g.groups * nig;
+  q.count = g.groups * igs.count;
   auto body = [&](int, int, int64_t, int64_t) {
     float* P = static_cast<float*>(scratch(kSlotCol, taps_planes_floats(z, p) * sizeof(float)));
     const int64_t* taps = tap_offsets(g, p);
     if (!P || !taps) return;
     for (int64_t t; q.pop(&t);) {
-      const int64_t ig = t % nig, grp = t / nig;
-      float* dst = (ig == 0 ? gw : part + (ig - 1) * wsize) + grp * z.cout_g * z.kg;
+      const int64_t ig = t % igs.count, grp = t / igs.count;
+      float* dst = igs.dst(ig, gw) + grp * z.cout_g * z.kg;
       zero_fill(dst, z.cout_g * z.kg);
-      for (int64_t n = ig * ipg; n < min_of(g.N, (ig + 1) * ipg); ++n) {
+      for (int64_t n = igs.first(ig); n < igs.end(g, ig); ++n) {
         fill_planes(g, p, x + n * xs[0] + grp * z.cin_g * xs[1], xs[1], xs[2], xs[3], z.cin_g, P);
         for (int64_t c0 = 0; c0 < z.cout_g; c0 += kTapsGradCo) {
           const int64_t cb = min_of(kTapsGradCo, z.cout_g - c0);
@@ -1292,10 +1300,7 @@ void backward_weight_taps(const ConvGeometry& g, const float* x, const int64_t* 
     }
   };
   run_tasks(q, body);
-  for (int64_t ig = 1; ig < nig; ++ig) {
-    const float* pp = part + (ig - 1) * wsize;
-    for (int64_t i = 0; i < wsize; ++i) gw[i] += pp[i];
-  }
+  igs.add_into(gw);
 }
 
 // ---- channel-vector direct path (narrow output rows: vectors run over output channels) ---------------
@@ -1419,17 +1424,17 @@ constexpr ChanGradFn kChanGradBlocks[kChanPos] = {chan_grad_block<1>, chan_grad_
                                                   chan_grad_block<4>, chan_grad_block<5>, chan_grad_block<6>};
 
 /**
- * Channel-vector weight gradient for narrow rows; tasks are group × image group (at most 8), each summing
- * its images into its own partial [kg, cp] (gy of each image transposed to [Ho·Wo, cp] first); the
- * partials are added into gw in image-group order, so no result depends on the thread count.
+ * Channel-vector weight gradient for narrow rows; tasks are group × image group (ImageGroups' split), each
+ * summing its images into its own partial, transposed [kg, cp] (gy of each image transposed to [Ho·Wo, cp]
+ * first); the partials are added into gw in image-group order.
  */
 void backward_weight_chans(const ConvGeometry& g, const float* x, const int64_t* xs, const float* gy, float* gw) {
   constexpr int64_t L = Vec::kLanes;
   const Sizes z = sizes_of(g);
   const Planes p = planes_of(g);
   const int64_t cp = ceil_div(z.cout_g, 2 * L) * 2 * L;
-  const int64_t nig = min_of<int64_t>(g.N, 8);
-  const int64_t ipg = ceil_div(g.N, nig);
+  const ImageGroups igs(g);
+  const int64_t nig = igs.count;
   const int64_t psize = z.kg * cp;  // one group's partial
   float* part = static_cast<float*>(scratch(kSlotFlipped, static_cast<size_t>(nig * g.groups * psize) * sizeof(float)));
   if (!part) return;
@@ -1444,7 +1449,7 @@ void backward_weight_chans(const ConvGeometry& g, const float* x, const int64_t*
       const int64_t ig = t % nig, grp = t / nig;
       float* pp = part + (grp * nig + ig) * psize;
       zero_fill(pp, psize);
-      for (int64_t n = ig * ipg; n < min_of(g.N, (ig + 1) * ipg); ++n) {
+      for (int64_t n = igs.first(ig); n < igs.end(g, ig); ++n) {
         fill_planes(g, p, x + n * xs[0] + grp * z.cin_g * xs[1], xs[1], xs[2], xs[3], z.cin_g, P);
         const float* gyn = gy + (n * g.Cout + grp * z.cout_g) * z.howo;
         for (int64_t pos = 0; pos < z.howo; ++pos) {
@@ -1480,10 +1485,11 @@ void backward_weight_chans(const ConvGeometry& g, const float* x, const int64_t*
  * medians: LeNet's C1 1.5x, 8→8 3x3 on 32x32 2.4x, C3 64→64 3x3 on 32x32 74 vs 66 GFLOPS, the 7x7/2 stem
  * 83 vs 68, 512→512 3x3 on 16x16 1.5x); rows of 8 and 10 at 8 lanes (W2's C2, LeNet's C3) tie.
  */
-bool taps_rows(const ConvGeometry& g) {
+inline bool rows_fill_vectors(const ConvGeometry& g) {
   constexpr int64_t L = Vec::kLanes;
-  return g.Wo >= L && 4 * g.Wo >= 3 * ceil_div(g.Wo, L) * L && planes_fit(g);
+  return g.Wo >= L && 4 * g.Wo >= 3 * ceil_div(g.Wo, L) * L;
 }
+bool taps_rows(const ConvGeometry& g) { return rows_fill_vectors(g) && planes_fit(g); }
 
 /**
  * The blocked direct weight gradient wins while the output channels are few (a GEMM with M = Cout/groups
@@ -1511,7 +1517,7 @@ bool flipped_taps(const ConvGeometry& g, ConvGeometry* f) {
  */
 bool chan_rows(const ConvGeometry& g) {
   const Sizes z = sizes_of(g);
-  return z.cout_g <= 128 && z.kg * 2 * Vec::kLanes <= 16384 && !taps_rows(g) && planes_fit(g);
+  return z.cout_g <= 128 && z.kg * 2 * Vec::kLanes <= 16384 && !rows_fill_vectors(g) && planes_fit(g);
 }
 
 bool use_direct(const ConvGeometry& g) {
