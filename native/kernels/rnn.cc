@@ -1,15 +1,20 @@
 // Recurrent-layer kernels (spec.ts rnnForward / rnnBackward): one direction of one RNN/LSTM/GRU layer over
 // a whole time-major sequence, float32, with the workspace layout of spec.ts rnnWorkspaceSize.
 // Forward: the input projection of all T·B rows is ONE sgemm into the workspace's gate rows. The step loop
-// then runs as one parallel region for the whole sequence: each thread owns a slice of the hidden units
-// and, per step, computes h·W_hhᵀ for the gate columns of its units (one sgemm on its own pre-packed
-// slice of W_hh, into a per-thread block) and one fused pointwise pass for those units of every batch
-// row (biases, σ/tanh/relu from simd/vec_math.h, state update, y); one barrier per step publishes the
-// new state. Backward (BPTT), the same way: per step the fused pointwise pass gives the gate gradients of
-// the thread's units (kept for all steps), a barrier, then the thread's columns of dh = dG·W_hh. At the
-// end the weight gradients dW_ih = dGᵀ·x and dW_hh = dGᵀ·H_prev and the input gradient dx = dG·W_ih are
-// single sgemms over all T·B rows (split across the pool themselves), the bias gradients column sums of
-// dG. Inactive rows (t >= lengths[b]) carry the state (forward) and its gradient (backward) unchanged.
+// then runs as one parallel region for the whole sequence, per step one sgemm h·W_hhᵀ on a pre-packed W_hh
+// and one fused pointwise pass (biases, σ/tanh/relu from simd/vec_math.h, state update, y), split one of
+// two ways (team_plan):
+// - by batch rows, when each thread gets at least kMinRowsPerThread: rows never meet inside the step loop,
+//   so each thread runs its rows through the whole sequence against one shared packed W_hh, no barrier;
+// - by hidden units (small batches): each thread owns a slice of the units and computes the gate columns of
+//   its units (its own pre-packed slice of W_hh, into a per-thread block); one barrier per step publishes
+//   the new state.
+// Backward (BPTT), the same way: per step the fused pointwise pass gives the gate gradients (kept for all
+// steps), then dh = dG·W_hh: for the rows' own, or, split by units, partial products over the thread's
+// units, a barrier, and each thread's sum of the partials over its units. At the end the weight gradients
+// dW_ih = dGᵀ·x and dW_hh = dGᵀ·H_prev and the input gradient dx = dG·W_ih are single sgemms over all T·B
+// rows (split across the pool themselves), the bias gradients column sums of dG in a fixed order. Inactive
+// rows (t >= lengths[b]) carry the state (forward) and its gradient (backward) unchanged.
 // No std:: code (common.h rules).
 #include "../simd/vec.h"
 #include "../simd/vec_math.h"
@@ -21,6 +26,8 @@ void sgemm(int64_t batch, bool trans_a, bool trans_b, int64_t M, int64_t N, int6
            int64_t lda, const float* B, int64_t stride_b, int64_t ldb, float beta, float* C, int64_t stride_c, int64_t ldc);
 int64_t sgemm_packed_b_size(int64_t K, int64_t N);
 void sgemm_pack_b(bool trans_b, int64_t K, int64_t N, const float* B, int64_t ldb, float* dst);
+void sgemm_pack_b_cols(bool trans_b, int64_t K, int64_t N, const float* B, int64_t ldb, int64_t j0, int64_t j1, float* dst);
+int64_t sgemm_pack_b_align();
 void sgemm_packed_b(int64_t M, int64_t N, int64_t K, float alpha, const float* A, int64_t lda, const float* Bp, float beta, float* C,
                     int64_t ldc);
 
@@ -30,10 +37,11 @@ constexpr int kL = Vec::kLanes;
 // Scratch slots (per thread). sgemm uses slots 0-3.
 constexpr int kSlotBias = 4;    // calling thread: summed biases
 constexpr int kSlotHidden = 5;  // each thread: the recurrent part of its gate columns for one step
-constexpr int kSlotPacked = 6;  // each thread: its slice of W_hh, packed once for the per-step products
-constexpr int kSlotBiasGrad = 7;  // each thread (backward): the bias-gradient sums of its units
+constexpr int kSlotPacked = 6;  // each thread: its slice of W_hh, packed once for the per-step products (row
+                                // split: the calling thread's, all of W_hh, shared)
 constexpr int64_t kUnitAlign = 16;  // units per thread slice are a multiple of this (whole vectors, micro-panels)
 constexpr double kStepFlopsPerThread = 2.0e6;  // per-step work below which another thread costs more than it saves
+constexpr int64_t kMinRowsPerThread = 8;  // batch rows per thread for the row split (else the unit split)
 
 inline bool active(const int32_t* lengths, int64_t b, int64_t t) { return lengths == nullptr || t < lengths[b]; }
 
@@ -68,13 +76,21 @@ Layout ws_layout(int mode, const RnnGeometry& g, float* ws) {
   return L;
 }
 
-/** Threads for the step loop: enough per-step work for each, at most one unit slice each. */
-int team_size(const RnnGeometry& g, int64_t G) {
+/**
+ * How the step loop is split: `size` threads (enough per-step work for each), by batch rows when each gets
+ * at least kMinRowsPerThread of them (rows never meet until the weight gradients, so the threads need no
+ * barrier per step), else by hidden units (one slice each; a barrier per step publishes the new state).
+ */
+struct TeamPlan {
+  int size;
+  bool rows;
+};
+TeamPlan team_plan(const RnnGeometry& g, int64_t G) {
   const double step_flops = 2.0 * static_cast<double>(g.B) * static_cast<double>(G * g.H) * static_cast<double>(g.H);
-  int64_t n = min_of<int64_t>(num_threads(), (g.H + kUnitAlign - 1) / kUnitAlign);
-  const int64_t by_work = static_cast<int64_t>(step_flops / kStepFlopsPerThread);
-  if (n > by_work) n = by_work;
-  return static_cast<int>(max_of<int64_t>(n, 1));
+  int64_t n = min_of<int64_t>(num_threads(), static_cast<int64_t>(step_flops / kStepFlopsPerThread));
+  if (n > 1 && g.B >= n * kMinRowsPerThread) return {static_cast<int>(n), true};
+  n = min_of<int64_t>(n, (g.H + kUnitAlign - 1) / kUnitAlign);
+  return {static_cast<int>(max_of<int64_t>(n, 1)), false};
 }
 
 /** The hidden units [*j0, *j1) of part ith of nth (multiples of kUnitAlign; trailing parts may be empty). */
@@ -103,6 +119,7 @@ struct Team {
   const float* w_hh;
   Barrier barrier;
   int failed;  // a thread could not get its scratch: all leave after the first barrier
+  float* packed;  // row split: all of W_hh packed (the calling thread's scratch), each thread packing a share
   // forward
   const float* bias;   // [G·H]: b_ih + b_hh (gru: b_ih + b_hh for r, z; b_ih for n)
   const float* bhh_n;  // gru: b_hh of the n block (or null)
@@ -115,8 +132,6 @@ struct Team {
   float* dh1;
   float* dc;   // lstm: [B, H], updated in place
   float* partials;  // [2][nth][B, H]: each thread's share of dG·W_hh, double-buffered by step parity
-  float* gb_ih;     // the bias gradients (or null)
-  float* gb_hh;
 };
 
 /**
@@ -152,14 +167,14 @@ bool team_setup(Team& c, int ith, int nth, bool transposed, int64_t* j0, int64_t
   return true;
 }
 
-/** Forward pointwise pass of one step for units [j0, j1) of every batch row; hd = this thread's [B, G·hk] block. */
-void fwd_units(const Team& c, const StepIdx& s, const float* hd, int64_t j0, int64_t j1) {
+/** Forward pointwise pass of one step for units [j0, j1) of batch rows [b0, b1); hd = this thread's [b1 - b0, G·hk] block. */
+void fwd_units(const Team& c, const StepIdx& s, const float* hd, int64_t j0, int64_t j1, int64_t b0, int64_t b1) {
   const RnnGeometry& g = *c.g;
   const int64_t H = g.H, B = g.B, hk = j1 - j0, G = rnn_gates(c.mode);
   const Layout& L = *c.L;
   const size_t bytes = static_cast<size_t>(hk) * sizeof(float);
   const float* bias = c.bias;
-  for (int64_t b = 0; b < B; ++b) {
+  for (int64_t b = b0; b < b1; ++b) {
     const float* hp = L.hs + (s.p * B + b) * H;
     float* hq = L.hs + (s.q * B + b) * H;
     float* yr = c.y + s.t * g.y_stride_t + b * g.y_stride_b;
@@ -172,7 +187,7 @@ void fwd_units(const Team& c, const StepIdx& s, const float* hd, int64_t j0, int
       continue;
     }
     float* gr = L.gates + (s.t * B + b) * L.gw * H;
-    const float* h = hd + b * G * hk - j0;  // h[gate·hk + j] is the recurrent part of unit j of that gate
+    const float* h = hd + (b - b0) * G * hk - j0;  // h[gate·hk + j] is the recurrent part of unit j of that gate
     switch (c.mode) {
       case RNN_LSTM:
         lanes(j0, j1, [&](int64_t j, int n) {
@@ -231,9 +246,42 @@ void fwd_team(Team& c, int ith, int nth) {
     const StepIdx s = step_index(g, step);
     if (hk > 0) {
       sgemm_packed_b(B, N, H, 1.0f, c.L->hs + s.p * B * H, H, packed, 0.0f, hidden, N);
-      fwd_units(c, s, hidden, j0, j1);
+      fwd_units(c, s, hidden, j0, j1, 0, B);
     }
     barrier_wait(&c.barrier, nth);  // the new state is complete before anyone's next product reads it
+  }
+}
+
+/**
+ * Row split: part ith's batch rows [*b0, *b1) (near-equal), after packing its share of W_hh's micro-panels
+ * into the shared c.packed, all of it, as the B operand of the per-step product: transposed for the forward
+ * (K = H, N = G·H), as it is for the backward (K = G·H, N = H). One barrier: all of W_hh is packed.
+ */
+void rows_setup(Team& c, int ith, int nth, bool transposed, int64_t* b0, int64_t* b1) {
+  const int64_t B = c.g->B, H = c.g->H, GH = rnn_gates(c.mode) * H;
+  *b0 = B * ith / nth;
+  *b1 = B * (ith + 1) / nth;
+  const int64_t K = transposed ? H : GH, N = transposed ? GH : H;
+  const int64_t unit = sgemm_pack_b_align(), tiles = (N + unit - 1) / unit;
+  const int64_t n0 = min_of(N, tiles * ith / nth * unit), n1 = min_of(N, tiles * (ith + 1) / nth * unit);
+  sgemm_pack_b_cols(transposed, K, N, c.w_hh, H, n0, n1, c.packed);
+  barrier_wait(&c.barrier, nth);
+}
+
+/** The forward step loop over this thread's batch rows, from the first step to the last (no barrier). */
+void fwd_rows(Team& c, int ith, int nth) {
+  const RnnGeometry& g = *c.g;
+  const int64_t B = g.B, H = g.H, GH = rnn_gates(c.mode) * H;
+  int64_t b0, b1;
+  rows_setup(c, ith, nth, true, &b0, &b1);
+  const int64_t nb = b1 - b0;
+  float* hidden = static_cast<float*>(scratch(kSlotHidden, static_cast<size_t>(max_of<int64_t>(1, nb * GH)) * sizeof(float)));
+  if (!hidden) __atomic_store_n(&c.failed, 1, __ATOMIC_RELAXED);  // out of memory: counted by scratch() (the binding throws)
+  if (nb == 0 || !hidden) return;  // no thread waits for this one
+  for (int64_t step = 0; step < g.T; ++step) {
+    const StepIdx s = step_index(g, step);
+    sgemm_packed_b(nb, GH, H, 1.0f, c.L->hs + (s.p * B + b0) * H, H, c.packed, 0.0f, hidden, GH);
+    fwd_units(c, s, hidden, 0, H, b0, b1);
   }
 }
 
@@ -284,8 +332,14 @@ void rnn_forward(int mode, const RnnGeometry& g, const float* x, const float* w_
     c.bias = bias;
     c.bhh_n = gru && b_hh ? b_hh + 2 * H : nullptr;
     c.y = y;
-    const int team = team_size(g, G);
-    parallel_for(team, 1, team_part<fwd_team>, &c);
+    const TeamPlan plan = team_plan(g, G);
+    if (plan.rows) {
+      c.packed = static_cast<float*>(scratch(kSlotPacked, static_cast<size_t>(sgemm_packed_b_size(H, GH)) * sizeof(float)));
+      if (!c.packed) return;  // out of memory (counted by scratch(): the binding throws)
+      parallel_for(plan.size, 1, team_part<fwd_rows>, &c);
+    } else {
+      parallel_for(plan.size, 1, team_part<fwd_team>, &c);
+    }
   }
   if (B > 0 && H > 0) {
     memcpy(h_n, L.hs + last * B * H, state_bytes);
@@ -296,31 +350,30 @@ void rnn_forward(int mode, const RnnGeometry& g, const float* x, const float* w_
 namespace {
 
 /**
- * Backward pointwise pass of one step for units [j0, j1) of every batch row: the gate gradients into dG (dgx,
- * and dgh for gru) and, for the recurrent product, the hidden-part ones of these units into this thread's
- * compact block cmp ([B, G·hk], gate by gate); the direct part of dh_prev into dns.
+ * Backward pointwise pass of one step for units [j0, j1) of batch rows [b0, b1): the gate gradients into dG
+ * (dgx, and dgh for gru) and, for the recurrent product, the hidden-part ones of these units into this
+ * thread's compact block cmp ([b1 - b0, G·hk], gate by gate); the direct part of dh_prev into dns.
  */
-void bwd_units(const Team& c, const StepIdx& s, const float* dhs, float* dns, float* cmp, float* acc, int64_t j0, int64_t j1) {
+void bwd_units(const Team& c, const StepIdx& s, const float* dhs, float* dns, float* cmp, int64_t j0, int64_t j1, int64_t b0, int64_t b1) {
   const RnnGeometry& g = *c.g;
   const int64_t H = g.H, B = g.B, G = rnn_gates(c.mode), GH = G * H, hk = j1 - j0;
   const Layout& L = *c.L;
   const Vec one = Vec::set1(1.0f);
   const size_t bytes = static_cast<size_t>(hk) * sizeof(float);
-  for (int64_t b = 0; b < B; ++b) {
+  for (int64_t b = b0; b < b1; ++b) {
     const int64_t row = s.t * B + b;
     float* dx = c.dgx + row * GH;
     float* dhh = c.dgh + row * GH;
     const float* dh = dhs + b * H;
     float* dn = dns + b * H;
-    float* k = cmp + b * G * hk - j0;  // k[gate·hk + j]: the hidden-part gradient of unit j of that gate
-    float* ax = acc ? acc - j0 : nullptr;  // bias-gradient sums, laid out like k (gru: then those of the hidden parts)
+    float* k = cmp + (b - b0) * G * hk - j0;  // k[gate·hk + j]: the hidden-part gradient of unit j of that gate
     if (!active(c.lengths, b, s.t)) {
       // NOTE: the state is carried unchanged, so its gradient passes through (and y is a constant 0 here).
       for (int64_t gate = 0; gate < G; ++gate) {
         memset(dx + gate * H + j0, 0, bytes);
         if (dhh != dx) memset(dhh + gate * H + j0, 0, bytes);
       }
-      memset(cmp + b * G * hk, 0, static_cast<size_t>(G) * bytes);
+      memset(cmp + (b - b0) * G * hk, 0, static_cast<size_t>(G) * bytes);
       memcpy(dn + j0, dh + j0, bytes);
       continue;
     }
@@ -346,12 +399,6 @@ void bwd_units(const Team& c, const StepIdx& s, const float* dhs, float* dns, fl
           st(k + hk + j, df, n);
           st(k + 2 * hk + j, dg, n);
           st(k + 3 * hk + j, dout, n);
-          if (ax) {
-            st(ax + j, ld(ax + j, n) + di, n);
-            st(ax + hk + j, ld(ax + hk + j, n) + df, n);
-            st(ax + 2 * hk + j, ld(ax + 2 * hk + j, n) + dg, n);
-            st(ax + 3 * hk + j, ld(ax + 3 * hk + j, n) + dout, n);
-          }
           st(dc + j, dct * f, n);
           st(dn + j, Vec::zero(), n);
         });
@@ -374,15 +421,6 @@ void bwd_units(const Team& c, const StepIdx& s, const float* dhs, float* dns, fl
           st(k + j, dpr, n);
           st(k + hk + j, dpz, n);
           st(k + 2 * hk + j, dpn * r, n);
-          if (ax) {
-            float* ah = ax + 3 * hk;
-            st(ax + j, ld(ax + j, n) + dpr, n);
-            st(ax + hk + j, ld(ax + hk + j, n) + dpz, n);
-            st(ax + 2 * hk + j, ld(ax + 2 * hk + j, n) + dpn, n);
-            st(ah + j, ld(ah + j, n) + dpr, n);
-            st(ah + hk + j, ld(ah + hk + j, n) + dpz, n);
-            st(ah + 2 * hk + j, ld(ah + 2 * hk + j, n) + dpn * r, n);
-          }
           st(dn + j, d * z, n);
         });
         break;
@@ -396,7 +434,6 @@ void bwd_units(const Team& c, const StepIdx& s, const float* dhs, float* dns, fl
           const Vec dp = is_tanh ? d * (one - h * h) : Vec::select(Vec::le(h, Vec::zero()), Vec::zero(), d);
           st(dx + j, dp, n);
           st(k + j, dp, n);
-          if (ax) st(ax + j, ld(ax + j, n) + dp, n);
           st(dn + j, Vec::zero(), n);
         });
       }
@@ -418,22 +455,11 @@ void bwd_team(Team& c, int ith, int nth) {
   float *packed, *cmp;
   if (!team_setup(c, ith, nth, false, &j0, &j1, &packed, &cmp)) return;
   const int64_t hk = j1 - j0, Kp = G * hk;
-  // The bias gradients (column sums of dG) are summed here, unit by unit: rows b ascending within each step.
-  const bool gru = c.mode == RNN_GRU;
-  float* acc = nullptr;
-  if ((c.gb_ih || c.gb_hh) && hk > 0) {
-    const int64_t n = (gru ? 2 : 1) * Kp;
-    acc = static_cast<float*>(scratch(kSlotBiasGrad, static_cast<size_t>(n) * sizeof(float)));
-    if (!acc) __atomic_store_n(&c.failed, 1, __ATOMIC_RELAXED);
-    else memset(acc, 0, static_cast<size_t>(n) * sizeof(float));
-  }
-  barrier_wait(&c.barrier, nth);
-  if (__atomic_load_n(&c.failed, __ATOMIC_RELAXED)) return;
   float* dh = c.dh0;
   float* dn = c.dh1;
   for (int64_t step = g.T - 1; step >= 0; --step) {
     const StepIdx s = step_index(g, step);
-    if (hk > 0) bwd_units(c, s, dh, dn, cmp, acc, j0, j1);
+    if (hk > 0) bwd_units(c, s, dh, dn, cmp, j0, j1, 0, B);
     if (nth == 1) {
       // dh_prev = direct part (+ the carried gradient of inactive rows, whose dG rows are 0) + dG_h·W_hh.
       if (hk > 0) sgemm_packed_b(B, H, Kp, 1.0f, cmp, Kp, packed, 1.0f, dn, H);
@@ -454,11 +480,66 @@ void bwd_team(Team& c, int ith, int nth) {
     dh = dn;
     dn = tmp;
   }
-  for (int64_t gate = 0; acc && gate < G; ++gate) {
-    const size_t bytes = static_cast<size_t>(hk) * sizeof(float);
-    if (c.gb_ih) memcpy(c.gb_ih + gate * H + j0, acc + gate * hk, bytes);
-    if (c.gb_hh) memcpy(c.gb_hh + gate * H + j0, acc + (gru ? Kp : 0) + gate * hk, bytes);
+}
+
+/** The BPTT step loop over this thread's batch rows, from the last step to the first (no barrier). */
+void bwd_rows(Team& c, int ith, int nth) {
+  const RnnGeometry& g = *c.g;
+  const int64_t H = g.H, GH = rnn_gates(c.mode) * H;
+  int64_t b0, b1;
+  rows_setup(c, ith, nth, false, &b0, &b1);
+  const int64_t nb = b1 - b0;
+  float* cmp = static_cast<float*>(scratch(kSlotHidden, static_cast<size_t>(max_of<int64_t>(1, nb * GH)) * sizeof(float)));
+  if (!cmp) __atomic_store_n(&c.failed, 1, __ATOMIC_RELAXED);  // out of memory: counted by scratch() (the binding throws)
+  if (nb == 0 || !cmp) return;  // no thread waits for this one
+  float* dh = c.dh0;
+  float* dn = c.dh1;
+  for (int64_t step = g.T - 1; step >= 0; --step) {
+    const StepIdx s = step_index(g, step);
+    bwd_units(c, s, dh, dn, cmp, 0, H, b0, b1);
+    // dh_prev of these rows = direct part (+ the carried gradient of inactive rows, whose dG rows are 0) + dG_h·W_hh.
+    sgemm_packed_b(nb, H, GH, 1.0f, cmp, GH, c.packed, 1.0f, dn + b0 * H, H);
+    float* tmp = dh;
+    dh = dn;
+    dn = tmp;
   }
+}
+
+/** What bias_grad's parts share. */
+struct BiasCtx {
+  const RnnGeometry* g;
+  const float* dg;
+  int64_t GH;
+  float* out;
+  int64_t chunk;  // columns per part (whole vectors)
+};
+
+void bias_part(void* ctx, int, int, int64_t lo, int64_t hi) {
+  const BiasCtx& c = *static_cast<const BiasCtx*>(ctx);
+  const RnnGeometry& g = *c.g;
+  const int64_t k0 = min_of(c.GH, lo * c.chunk), k1 = min_of(c.GH, hi * c.chunk);
+  float* out = c.out;
+  memset(out + k0, 0, static_cast<size_t>(k1 - k0) * sizeof(float));
+  for (int64_t step = g.T - 1; step >= 0; --step) {
+    const int64_t t = step_index(g, step).t;
+    for (int64_t b = 0; b < g.B; ++b) {
+      const float* row = c.dg + (t * g.B + b) * c.GH;
+      lanes(k0, k1, [&](int64_t j, int n) { st(out + j, ld(out + j, n) + ld(row + j, n), n); });
+    }
+  }
+}
+
+/**
+ * A bias gradient: the column sums of dG ([T·B, GH]) in the step loop's order (steps from the last, batch rows
+ * ascending), columns split across threads: the same sums whatever the split of the step loop or the pool.
+ */
+void bias_grad(const RnnGeometry& g, const float* dg, int64_t GH, float* out) {
+  // One wide column range per thread (each row's part is a long contiguous read), none under 64K adds.
+  const int64_t rows = max_of<int64_t>(1, g.T * g.B);
+  const int64_t parts = max_of<int64_t>(1, min_of<int64_t>(num_threads(), GH * rows / 65536));
+  const int64_t chunk = ((GH + parts - 1) / parts + kL - 1) / kL * kL;
+  BiasCtx c = {&g, dg, GH, out, chunk};
+  parallel_for(parts, 1, bias_part, &c);
 }
 
 }  // namespace
@@ -476,10 +557,6 @@ void rnn_backward(int mode, const RnnGeometry& g, const float* x, const float* w
   float* dh1 = dh0 + B * H;
   float* dc = dh1 + B * H;
   const size_t state_bytes = static_cast<size_t>(B * H) * sizeof(float);
-  if (T * B == 0) {  // no rows: the step loop below, which sums the bias gradients, does not run
-    if (gb_ih) memset(gb_ih, 0, static_cast<size_t>(GH) * sizeof(float));
-    if (gb_hh) memset(gb_hh, 0, static_cast<size_t>(GH) * sizeof(float));
-  }
   if (B > 0 && H > 0) {
     if (gh_n) memcpy(dh0, gh_n, state_bytes);
     else memset(dh0, 0, state_bytes);
@@ -495,15 +572,20 @@ void rnn_backward(int mode, const RnnGeometry& g, const float* x, const float* w
       c.dh0 = dh0;
       c.dh1 = dh1;
       c.dc = dc;
-      c.gb_ih = gb_ih;
-      c.gb_hh = gb_hh;
-      const int team = team_size(g, G);
-      if (team > 1) {
-        c.partials = static_cast<float*>(scratch(kSlotBias, static_cast<size_t>(2 * team * B * H) * sizeof(float)));
-        if (!c.partials) return;  // out of memory (counted by scratch(): the binding throws)
+      const TeamPlan plan = team_plan(g, G);
+      if (plan.rows) {
+        c.packed = static_cast<float*>(scratch(kSlotPacked, static_cast<size_t>(sgemm_packed_b_size(GH, H)) * sizeof(float)));
+        if (!c.packed) return;  // out of memory (counted by scratch(): the binding throws)
+        parallel_for(plan.size, 1, team_part<bwd_rows>, &c);
+        if (c.failed) return;
+      } else {
+        if (plan.size > 1) {
+          c.partials = static_cast<float*>(scratch(kSlotBias, static_cast<size_t>(2 * plan.size * B * H) * sizeof(float)));
+          if (!c.partials) return;  // out of memory (counted by scratch(): the binding throws)
+        }
+        parallel_for(plan.size, 1, team_part<bwd_team>, &c);
+        if (c.failed) return;  // out of memory (counted by scratch(): the binding throws)
       }
-      parallel_for(team, 1, team_part<bwd_team>, &c);
-      if (c.failed) return;  // out of memory (counted by scratch(): the binding throws)
     }
     // Each step swaps the two buffers: after T steps the gradient of h0 is in dh0 when T is even.
     if (gh0) memcpy(gh0, T % 2 == 0 ? dh0 : dh1, state_bytes);
@@ -511,6 +593,12 @@ void rnn_backward(int mode, const RnnGeometry& g, const float* x, const float* w
       if (lstm) memcpy(gc0, dc, state_bytes);
       else memset(gc0, 0, state_bytes);
     }
+  }
+  // The bias gradients: column sums of dG (for lstm and the plain RNN both are sums of the one dG).
+  if (gb_ih) bias_grad(g, dgx, GH, gb_ih);
+  if (gb_hh) {
+    if (gb_ih && dgh == dgx) memcpy(gb_hh, gb_ih, static_cast<size_t>(GH) * sizeof(float));
+    else bias_grad(g, dgh, GH, gb_hh);
   }
   const int64_t R = T * B;
   if (gx) sgemm(1, false, false, R, I, GH, 1.0f, dgx, 0, GH, w_ih, 0, I, 0.0f, gx, 0, I);

@@ -1,7 +1,7 @@
 // Parity blocks of the recurrent-layer kernels (rnnForward, rnnBackward), run by tests/ops/parity.test.ts
 // inside each ISA / thread-count configuration with its twin(), tally() and reps(). Every mode, both
 // directions, odd sizes, batch 1, T = 0 and B = 0, I = 0, with and without biases, packed lengths (0 and T
-// included), big cases whose step loop the native kernels split by hidden units, time-major and batch-first
+// included), big cases whose step loop the native kernels split by batch rows or by hidden units, time-major and batch-first
 // y strides with a second direction's columns left alone, offsets.
 // The native kernels sum in float with FMA, the reference in double: outputs and the workspace's states
 // agree to a few ulps per step, gradients (long sums) by NMSE. rnnBackward gets the reference forward's
@@ -32,14 +32,19 @@ interface Case {
 }
 
 /**
- * A random case; `big` ones have enough work per step (B·G·H² ≥ 2.08e6) for the native step loop to split
- * the hidden units across threads (unequal slices, a tail that is not a whole vector).
+ * A random case; `big` ones have enough work per step (B·G·H² ≥ 2.08e6) for the native step loop to use 2
+ * threads: half of them with batches of fewer than 16 rows (split by hidden units: unequal slices, a tail
+ * that is not a whole vector), half with more (at 2 threads split by batch rows, unequal halves for odd B;
+ * gru's 17 rows go back to the unit split at 3 threads).
  */
 function randomCase(rng: Rng, mode: RnnMode, big = false): Case {
+  const units = big && rng.chance(0.5);
   const T = big ? rng.pick([1, 2, 3]) : rng.pick([0, 1, 2, 3, 5, 7]);
-  const B = big ? { lstm: 13, gru: 17, rnnTanh: 52, rnnRelu: 52 }[mode] : rng.pick([0, 1, 1, 2, 3, 5, 8]);
+  const B = !big ? rng.pick([0, 1, 1, 2, 3, 5, 8])
+    : units ? { lstm: 5, gru: 6, rnnTanh: 13, rnnRelu: 13 }[mode] : { lstm: 13, gru: 17, rnnTanh: 52, rnnRelu: 52 }[mode];
   const I = big ? rng.pick([1, 5]) : rng.pick([0, 1, 3, 5, 17]);
-  const H = big ? rng.pick([200, 211]) : rng.pick([1, 2, 3, 5, 16, 17, 33]);
+  const H = !big ? rng.pick([1, 2, 3, 5, 16, 17, 33])
+    : units ? rng.pick({ lstm: [320, 331], gru: [340, 347], rnnTanh: [400, 411], rnnRelu: [400, 411] }[mode]) : rng.pick([200, 211]);
   const D = rng.pick([1, 2]);
   const d = rng.int(0, D - 1);
   const reverse = rng.int(0, 1);

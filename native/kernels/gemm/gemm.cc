@@ -406,17 +406,29 @@ void sgemm(int64_t batch, bool trans_a, bool trans_b, int64_t M, int64_t N, int6
 int64_t sgemm_packed_b_size(int64_t K, int64_t N) { return K * round_up(N, NR); }
 
 /**
+ * Columns [j0, j1) of sgemm_pack_b's buffer (j0 a multiple of sgemm_pack_b_align(); j1 ≤ N): only their
+ * micro-panels are written, so threads can pack disjoint column ranges of one buffer.
+ */
+void sgemm_pack_b_cols(bool trans_b, int64_t K, int64_t N, const float* B, int64_t ldb, int64_t j0, int64_t j1, float* dst) {
+  const int64_t kcs = kc_step(K);
+  const int64_t npad = round_up(N, NR);
+  for (int64_t pc = 0; pc < K && j0 < j1; pc += kcs) {
+    const int64_t kc = min_of(kcs, K - pc);
+    pack_b(B, trans_b ? 1 : ldb, trans_b ? ldb : 1, pc, kc, j0, j1 - j0, dst + pc * npad + j0 * kc);
+  }
+}
+
+/**
  * Packs op(B) (K×N; B[k·ldb + j], or B[j·ldb + k] when trans_b) the way gemm_packed would, once for all:
  * K block pc (kc_step(K) deep) starts at dst + pc·round_up(N, NR) and holds ceil(N/NR) micro-panels kc·NR
  * apart.
  */
 void sgemm_pack_b(bool trans_b, int64_t K, int64_t N, const float* B, int64_t ldb, float* dst) {
-  const int64_t kcs = kc_step(K);
-  const int64_t npad = round_up(N, NR);
-  for (int64_t pc = 0; pc < K; pc += kcs) {
-    pack_b(B, trans_b ? 1 : ldb, trans_b ? ldb : 1, pc, min_of(kcs, K - pc), 0, N, dst + pc * npad);
-  }
+  sgemm_pack_b_cols(trans_b, K, N, B, ldb, 0, N, dst);
 }
+
+/** The column granularity of sgemm_pack_b_cols (the micro-kernel's NR). */
+int64_t sgemm_pack_b_align() { return NR; }
 
 namespace {
 
@@ -460,11 +472,12 @@ void packed_b_cols(const PackedBCtx& c, int64_t j0, int64_t j1) {
 
 void packed_b_part(void* ctx, int, int, int64_t lo, int64_t hi) {
   const PackedBCtx& c = *static_cast<const PackedBCtx*>(ctx);
-  for (int64_t p = lo; p < hi; ++p) {
-    int64_t j0, j1;
-    part_range(c.N, NR, c.parts, p, &j0, &j1);
-    if (j0 < j1) packed_b_cols(c, j0, j1);
-  }
+  // Parts [lo, hi) are one contiguous column range: one pass, A packed once per K block (several parts reach
+  // one thread when the product runs inline, e.g. inside a recurrent layer's step loop).
+  int64_t j0, j1, unused;
+  part_range(c.N, NR, c.parts, lo, &j0, &unused);
+  part_range(c.N, NR, c.parts, hi - 1, &unused, &j1);
+  if (j0 < j1) packed_b_cols(c, j0, j1);
 }
 
 }  // namespace
