@@ -151,7 +151,9 @@ export function runW3(ctx: BenchContext, w0: W0Result | undefined): W3Result {
       for (const backward of [false, true]) {
         for (const b of ['wasm', 'cpu'] as const) {
           ctx.progress(`W3 TensorFlow.js ${b} ${s.cell}${backward ? ' fwd+bwd' : ''}`);
-          tfjs.push({ cell: s.cell, backward, result: measureTfjs(b, { kind: 'rnn', ...s, backward }, { minReps: 3, maxReps: 7, targetMs: 3000, sampleMs: 1 }, 1) });
+          // NOTE: TF.js cpu takes 10-60 s per LSTM call on a loaded host; 120 s (a warm-up and the first calls)
+          // keeps a timeout from costing ten minutes of bench time.
+          tfjs.push({ cell: s.cell, backward, result: measureTfjs(b, { kind: 'rnn', ...s, backward }, { minReps: 3, maxReps: 7, targetMs: 3000, sampleMs: 1 }, 1, b === 'cpu' ? 120_000 : 300_000) });
         }
       }
     }

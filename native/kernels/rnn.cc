@@ -37,6 +37,7 @@ constexpr int kL = Vec::kLanes;
 // Scratch slots (per thread). sgemm uses slots 0-3.
 constexpr int kSlotBias = 4;    // calling thread: summed biases
 constexpr int kSlotHidden = 5;  // each thread: the recurrent part of its gate columns for one step
+constexpr int kSlotBiasSums = 7;  // calling thread (backward): the per-row bias-gradient sums
 constexpr int kSlotPacked = 6;  // each thread: its slice of W_hh, packed once for the per-step products (row
                                 // split: the calling thread's, all of W_hh, shared)
 constexpr int64_t kUnitAlign = 16;  // units per thread slice are a multiple of this (whole vectors, micro-panels)
@@ -128,6 +129,8 @@ struct Team {
   const float* gy;
   float* dgx;  // [T·B, G·H] gradients of the input parts of the pre-activations
   float* dgh;  // gru: of the hidden parts (else == dgx)
+  float* bsum;  // [B, bw]: each row's sums of its dG rows over the steps, in step order (null: no bias gradients)
+  int64_t bw;   // G·H (gru: 2·G·H, the input parts' sums, then the hidden parts')
   float* dh0;  // [B, H] two state-gradient buffers, swapped every step
   float* dh1;
   float* dc;   // lstm: [B, H], updated in place
@@ -367,6 +370,7 @@ void bwd_units(const Team& c, const StepIdx& s, const float* dhs, float* dns, fl
     const float* dh = dhs + b * H;
     float* dn = dns + b * H;
     float* k = cmp + (b - b0) * G * hk - j0;  // k[gate·hk + j]: the hidden-part gradient of unit j of that gate
+    float* ax = c.bsum ? c.bsum + b * c.bw : nullptr;  // this row's bias-gradient sums (gate·H + j; gru: then the hidden parts')
     if (!active(c.lengths, b, s.t)) {
       // NOTE: the state is carried unchanged, so its gradient passes through (and y is a constant 0 here).
       for (int64_t gate = 0; gate < G; ++gate) {
@@ -399,6 +403,12 @@ void bwd_units(const Team& c, const StepIdx& s, const float* dhs, float* dns, fl
           st(k + hk + j, df, n);
           st(k + 2 * hk + j, dg, n);
           st(k + 3 * hk + j, dout, n);
+          if (ax) {
+            st(ax + j, ld(ax + j, n) + di, n);
+            st(ax + H + j, ld(ax + H + j, n) + df, n);
+            st(ax + 2 * H + j, ld(ax + 2 * H + j, n) + dg, n);
+            st(ax + 3 * H + j, ld(ax + 3 * H + j, n) + dout, n);
+          }
           st(dc + j, dct * f, n);
           st(dn + j, Vec::zero(), n);
         });
@@ -421,6 +431,15 @@ void bwd_units(const Team& c, const StepIdx& s, const float* dhs, float* dns, fl
           st(k + j, dpr, n);
           st(k + hk + j, dpz, n);
           st(k + 2 * hk + j, dpn * r, n);
+          if (ax) {
+            float* ah = ax + GH;
+            st(ax + j, ld(ax + j, n) + dpr, n);
+            st(ax + H + j, ld(ax + H + j, n) + dpz, n);
+            st(ax + 2 * H + j, ld(ax + 2 * H + j, n) + dpn, n);
+            st(ah + j, ld(ah + j, n) + dpr, n);
+            st(ah + H + j, ld(ah + H + j, n) + dpz, n);
+            st(ah + 2 * H + j, ld(ah + 2 * H + j, n) + dpn * r, n);
+          }
           st(dn + j, d * z, n);
         });
         break;
@@ -434,6 +453,7 @@ void bwd_units(const Team& c, const StepIdx& s, const float* dhs, float* dns, fl
           const Vec dp = is_tanh ? d * (one - h * h) : Vec::select(Vec::le(h, Vec::zero()), Vec::zero(), d);
           st(dx + j, dp, n);
           st(k + j, dp, n);
+          if (ax) st(ax + j, ld(ax + j, n) + dp, n);
           st(dn + j, Vec::zero(), n);
         });
       }
@@ -505,43 +525,6 @@ void bwd_rows(Team& c, int ith, int nth) {
   }
 }
 
-/** What bias_grad's parts share. */
-struct BiasCtx {
-  const RnnGeometry* g;
-  const float* dg;
-  int64_t GH;
-  float* out;
-  int64_t chunk;  // columns per part (whole vectors)
-};
-
-void bias_part(void* ctx, int, int, int64_t lo, int64_t hi) {
-  const BiasCtx& c = *static_cast<const BiasCtx*>(ctx);
-  const RnnGeometry& g = *c.g;
-  const int64_t k0 = min_of(c.GH, lo * c.chunk), k1 = min_of(c.GH, hi * c.chunk);
-  float* out = c.out;
-  memset(out + k0, 0, static_cast<size_t>(k1 - k0) * sizeof(float));
-  for (int64_t step = g.T - 1; step >= 0; --step) {
-    const int64_t t = step_index(g, step).t;
-    for (int64_t b = 0; b < g.B; ++b) {
-      const float* row = c.dg + (t * g.B + b) * c.GH;
-      lanes(k0, k1, [&](int64_t j, int n) { st(out + j, ld(out + j, n) + ld(row + j, n), n); });
-    }
-  }
-}
-
-/**
- * A bias gradient: the column sums of dG ([T·B, GH]) in the step loop's order (steps from the last, batch rows
- * ascending), columns split across threads: the same sums whatever the split of the step loop or the pool.
- */
-void bias_grad(const RnnGeometry& g, const float* dg, int64_t GH, float* out) {
-  // One wide column range per thread (each row's part is a long contiguous read), none under 64K adds.
-  const int64_t rows = max_of<int64_t>(1, g.T * g.B);
-  const int64_t parts = max_of<int64_t>(1, min_of<int64_t>(num_threads(), GH * rows / 65536));
-  const int64_t chunk = ((GH + parts - 1) / parts + kL - 1) / kL * kL;
-  BiasCtx c = {&g, dg, GH, out, chunk};
-  parallel_for(parts, 1, bias_part, &c);
-}
-
 }  // namespace
 
 void rnn_backward(int mode, const RnnGeometry& g, const float* x, const float* w_ih, const float* w_hh, const int32_t* lengths, const float* ws,
@@ -557,6 +540,7 @@ void rnn_backward(int mode, const RnnGeometry& g, const float* x, const float* w
   float* dh1 = dh0 + B * H;
   float* dc = dh1 + B * H;
   const size_t state_bytes = static_cast<size_t>(B * H) * sizeof(float);
+  float* bsum = nullptr;  // the rows' bias-gradient sums (when the step loop ran and they are wanted)
   if (B > 0 && H > 0) {
     if (gh_n) memcpy(dh0, gh_n, state_bytes);
     else memset(dh0, 0, state_bytes);
@@ -569,6 +553,13 @@ void rnn_backward(int mode, const RnnGeometry& g, const float* x, const float* w
       c.gy = gy;
       c.dgx = dgx;
       c.dgh = dgh;
+      if (gb_ih || gb_hh) {
+        c.bw = (gru ? 2 : 1) * GH;
+        bsum = static_cast<float*>(scratch(kSlotBiasSums, static_cast<size_t>(B * c.bw) * sizeof(float)));
+        if (!bsum) return;  // out of memory (counted by scratch(): the binding throws)
+        memset(bsum, 0, static_cast<size_t>(B * c.bw) * sizeof(float));
+        c.bsum = bsum;
+      }
       c.dh0 = dh0;
       c.dh1 = dh1;
       c.dc = dc;
@@ -594,11 +585,17 @@ void rnn_backward(int mode, const RnnGeometry& g, const float* x, const float* w
       else memset(gc0, 0, state_bytes);
     }
   }
-  // The bias gradients: column sums of dG (for lstm and the plain RNN both are sums of the one dG).
-  if (gb_ih) bias_grad(g, dgx, GH, gb_ih);
-  if (gb_hh) {
-    if (gb_ih && dgh == dgx) memcpy(gb_hh, gb_ih, static_cast<size_t>(GH) * sizeof(float));
-    else bias_grad(g, dgh, GH, gb_hh);
+  // The bias gradients: the rows' sums added in row order (the same sums however the step loop was split;
+  // lstm's and the plain RNN's two are the one dG's).
+  for (int which = 0; which < 2; ++which) {
+    float* gb = which == 0 ? gb_ih : gb_hh;
+    if (!gb) continue;
+    const int64_t off = which == 1 && gru ? GH : 0;
+    memset(gb, 0, static_cast<size_t>(GH) * sizeof(float));
+    for (int64_t b = 0; bsum && b < B; ++b) {
+      const float* r = bsum + b * (gru ? 2 : 1) * GH + off;
+      lanes(0, GH, [&](int64_t j, int n) { st(gb + j, ld(gb + j, n) + ld(r + j, n), n); });
+    }
   }
   const int64_t R = T * B;
   if (gx) sgemm(1, false, false, R, I, GH, 1.0f, dgx, 0, GH, w_ih, 0, I, 0.0f, gx, 0, I);
