@@ -258,9 +258,11 @@ void fwd_team(Team& c, int ith, int nth) {
 /**
  * Row split: part ith's batch rows [*b0, *b1) (near-equal), after packing its share of W_hh's micro-panels
  * into the shared c.packed, all of it, as the B operand of the per-step product: transposed for the forward
- * (K = H, N = G·H), as it is for the backward (K = G·H, N = H). One barrier: all of W_hh is packed.
+ * (K = H, N = G·H), as it is for the backward (K = G·H, N = H). One barrier: all of W_hh is packed. Returns
+ * the thread's [b1 - b0, G·H] block, or null if it has no rows or no memory (counted by scratch(): the
+ * binding throws; flagged in c.failed). No thread waits for one that leaves.
  */
-void rows_setup(Team& c, int ith, int nth, bool transposed, int64_t* b0, int64_t* b1) {
+float* rows_setup(Team& c, int ith, int nth, bool transposed, int64_t* b0, int64_t* b1) {
   const int64_t B = c.g->B, H = c.g->H, GH = rnn_gates(c.mode) * H;
   *b0 = B * ith / nth;
   *b1 = B * (ith + 1) / nth;
@@ -269,6 +271,10 @@ void rows_setup(Team& c, int ith, int nth, bool transposed, int64_t* b0, int64_t
   const int64_t n0 = min_of(N, tiles * ith / nth * unit), n1 = min_of(N, tiles * (ith + 1) / nth * unit);
   sgemm_pack_b_cols(transposed, K, N, c.w_hh, H, n0, n1, c.packed);
   barrier_wait(&c.barrier, nth);
+  const int64_t nb = *b1 - *b0;
+  float* block = static_cast<float*>(scratch(kSlotHidden, static_cast<size_t>(max_of<int64_t>(1, nb * GH)) * sizeof(float)));
+  if (!block) __atomic_store_n(&c.failed, 1, __ATOMIC_RELAXED);
+  return nb > 0 ? block : nullptr;
 }
 
 /** The forward step loop over this thread's batch rows, from the first step to the last (no barrier). */
@@ -276,11 +282,9 @@ void fwd_rows(Team& c, int ith, int nth) {
   const RnnGeometry& g = *c.g;
   const int64_t B = g.B, H = g.H, GH = rnn_gates(c.mode) * H;
   int64_t b0, b1;
-  rows_setup(c, ith, nth, true, &b0, &b1);
+  float* hidden = rows_setup(c, ith, nth, true, &b0, &b1);
+  if (!hidden) return;
   const int64_t nb = b1 - b0;
-  float* hidden = static_cast<float*>(scratch(kSlotHidden, static_cast<size_t>(max_of<int64_t>(1, nb * GH)) * sizeof(float)));
-  if (!hidden) __atomic_store_n(&c.failed, 1, __ATOMIC_RELAXED);  // out of memory: counted by scratch() (the binding throws)
-  if (nb == 0 || !hidden) return;  // no thread waits for this one
   for (int64_t step = 0; step < g.T; ++step) {
     const StepIdx s = step_index(g, step);
     sgemm_packed_b(nb, GH, H, 1.0f, c.L->hs + (s.p * B + b0) * H, H, c.packed, 0.0f, hidden, GH);
@@ -507,11 +511,9 @@ void bwd_rows(Team& c, int ith, int nth) {
   const RnnGeometry& g = *c.g;
   const int64_t H = g.H, GH = rnn_gates(c.mode) * H;
   int64_t b0, b1;
-  rows_setup(c, ith, nth, false, &b0, &b1);
+  float* cmp = rows_setup(c, ith, nth, false, &b0, &b1);
+  if (!cmp) return;
   const int64_t nb = b1 - b0;
-  float* cmp = static_cast<float*>(scratch(kSlotHidden, static_cast<size_t>(max_of<int64_t>(1, nb * GH)) * sizeof(float)));
-  if (!cmp) __atomic_store_n(&c.failed, 1, __ATOMIC_RELAXED);  // out of memory: counted by scratch() (the binding throws)
-  if (nb == 0 || !cmp) return;  // no thread waits for this one
   float* dh = c.dh0;
   float* dn = c.dh1;
   for (int64_t step = g.T - 1; step >= 0; --step) {
