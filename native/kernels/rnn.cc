@@ -13,8 +13,9 @@
 // steps), then dh = dG·W_hh: for the rows' own, or, split by units, partial products over the thread's
 // units, a barrier, and each thread's sum of the partials over its units. At the end the weight gradients
 // dW_ih = dGᵀ·x and dW_hh = dGᵀ·H_prev and the input gradient dx = dG·W_ih are single sgemms over all T·B
-// rows (split across the pool themselves), the bias gradients column sums of dG in a fixed order. Inactive
-// rows (t >= lengths[b]) carry the state (forward) and its gradient (backward) unchanged.
+// rows (split across the pool themselves); the bias gradients are per-row sums of dG kept in the step loop,
+// added in row order at the end (no result depends on the split). Inactive rows (t >= lengths[b]) carry the
+// state (forward) and its gradient (backward) unchanged.
 // No std:: code (common.h rules).
 #include "../simd/vec.h"
 #include "../simd/vec_math.h"
