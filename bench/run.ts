@@ -7,6 +7,7 @@
 //   --threads N      the "all threads" count (default: the library's, i.e. physical cores or NODEGRAD_NUM_THREADS)
 //   --json out.json  also write every result, with raw samples, for notes and regression tracking
 //   --smoke          tiny shapes and few samples (tests/bench.test.ts); figures are meaningless
+//   --no-tfjs        leave out the TensorFlow.js baselines (minutes per section; their tables say "skipped")
 
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { getBackend, getNumThreads, nativeInfo } from '../src/index.js';
 import { makeContext } from './lib.js';
+import { skipTfjs } from './tfjs.js';
 import { runW0 } from './w0_peak.js';
 import { runW1 } from './w1_gemm.js';
 import { runW4 } from './w4_mlp.js';
@@ -30,8 +32,10 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     threads: { type: 'string' },
     json: { type: 'string' },
+    'no-tfjs': { type: 'boolean', default: false },
   },
 });
+if (args['no-tfjs']) skipTfjs();
 const only = args.only?.split(',').map((s) => s.trim().toLowerCase());
 const allThreads = args.threads === undefined ? getNumThreads() : Number(args.threads);
 if (!Number.isSafeInteger(allThreads) || allThreads < 1) throw new Error(`--threads must be a positive integer, got ${String(args.threads)}`);

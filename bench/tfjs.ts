@@ -30,8 +30,15 @@ export interface TfjsResult {
 
 const SELF = fileURLToPath(import.meta.url);
 
+let skipped = false;
+/** --no-tfjs: every later measureTfjs returns at once with "skipped" (the baselines take minutes per section). */
+export function skipTfjs(): void {
+  skipped = true;
+}
+
 /** Runs `workload` on `backend` in a child process with the sampling policy; never throws. */
 export function measureTfjs(backend: TfjsBackend, workload: TfjsWorkload, policy: SamplePolicy, warmup = 2, timeoutMs = 300_000): TfjsResult {
+  if (skipped) return { backend, ms: [], error: 'skipped (--no-tfjs)' };
   const launcher = [process.execPath, ...process.execArgv];
   const r = spawnSync(launcher[0]!, [...launcher.slice(1), SELF, '--child', backend, JSON.stringify(workload), JSON.stringify(policy), String(warmup)], {
     encoding: 'utf8', timeout: timeoutMs, env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' },
