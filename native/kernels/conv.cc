@@ -815,13 +815,13 @@ void backward_input_gemm_batched(const ConvGeometry& g, const float* gy, const f
 
 // ---- direct path ----------------------------------------------------------------------------------
 
-/** Offsets of every kernel column's run in a padded row (its phase block plus its shift), in per-thread scratch. */
 /** Offset of kernel column kj's run in a padded row: its phase block plus its shift. */
 inline int64_t column_tap(const ConvGeometry& g, const Planes& p, int64_t kj) {
   const int64_t t = kj * g.dil_w;
   return (t % p.sw) * p.wph + t / p.sw;
 }
 
+/** Offsets of every kernel column's run in a padded row (column_tap), in per-thread scratch. */
 int64_t* tap_offsets(const ConvGeometry& g, const Planes& p) {
   int64_t* off = static_cast<int64_t*>(scratch(kSlotRanges, static_cast<size_t>(g.kw) * sizeof(int64_t)));
   if (!off) return nullptr;
@@ -1151,13 +1151,13 @@ inline size_t taps_planes_floats(const Sizes& z, const Planes& p) { return stati
  * whatever the split.
  */
 struct RowBands {
-  int64_t groups, Ho, bands, band;
+  int64_t groups, Ho, bands, band, count;
   explicit RowBands(const ConvGeometry& g) : groups(g.groups), Ho(g.Ho) {
     const int64_t images = g.N * g.groups, want = 4 * static_cast<int64_t>(num_threads());
     bands = images >= want ? 1 : min_of(g.Ho, ceil_div(want, images));
     band = ceil_div(g.Ho, bands);
+    count = images * bands;
   }
-  int64_t count(const ConvGeometry& g) const { return g.N * groups * bands; }
   /** Task t's image n, group grp and output rows [oh0, oh1) (false: an empty band). */
   bool task(int64_t t, int64_t* n, int64_t* grp, int64_t* oh0, int64_t* oh1) const {
     *grp = (t / bands) % groups;
@@ -1176,7 +1176,7 @@ template <typename F>
 void run_bands(const ConvGeometry& g, const Sizes& z, const Planes& p, const float* x, const int64_t* xs, F&& f) {
   const RowBands rb(g);
   TaskQueue q;
-  q.count = rb.count(g);
+  q.count = rb.count;
   auto body = [&](int, int, int64_t, int64_t) {
     float* P = static_cast<float*>(scratch(kSlotCol, taps_planes_floats(z, p) * sizeof(float)));
     const int64_t* toff = flat_taps(g, p, z.cin_g);

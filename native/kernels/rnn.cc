@@ -38,9 +38,9 @@ constexpr int kL = Vec::kLanes;
 // Scratch slots (per thread). sgemm uses slots 0-3.
 constexpr int kSlotBias = 4;    // calling thread: summed biases
 constexpr int kSlotHidden = 5;  // each thread: the recurrent part of its gate columns for one step
-constexpr int kSlotBiasSums = 7;  // calling thread (backward): the per-row bias-gradient sums
 constexpr int kSlotPacked = 6;  // each thread: its slice of W_hh, packed once for the per-step products (row
                                 // split: the calling thread's, all of W_hh, shared)
+constexpr int kSlotBiasSums = 7;  // calling thread (backward): the per-row bias-gradient sums
 constexpr int64_t kUnitAlign = 16;  // units per thread slice are a multiple of this (whole vectors, micro-panels)
 constexpr double kStepFlopsPerThread = 2.0e6;  // per-step work below which another thread costs more than it saves
 // Batch rows per thread for the row split (else the unit split): two whole 6-row panels of the AVX2 micro-kernel.
@@ -546,7 +546,8 @@ void rnn_backward(int mode, const RnnGeometry& g, const float* x, const float* w
   float* dh1 = dh0 + B * H;
   float* dc = dh1 + B * H;
   const size_t state_bytes = static_cast<size_t>(B * H) * sizeof(float);
-  float* bsum = nullptr;  // the rows' bias-gradient sums (when the step loop ran and they are wanted)
+  float* bsum = nullptr;  // the rows' bias-gradient sums (when the step loop ran and they are wanted), rows bw apart
+  const int64_t bw = (gru ? 2 : 1) * GH;
   if (B > 0 && H > 0) {
     if (gh_n) memcpy(dh0, gh_n, state_bytes);
     else memset(dh0, 0, state_bytes);
@@ -560,10 +561,10 @@ void rnn_backward(int mode, const RnnGeometry& g, const float* x, const float* w
       c.dgx = dgx;
       c.dgh = dgh;
       if (gb_ih || gb_hh) {
-        c.bw = (gru ? 2 : 1) * GH;
-        bsum = static_cast<float*>(scratch(kSlotBiasSums, static_cast<size_t>(B * c.bw) * sizeof(float)));
+        c.bw = bw;
+        bsum = static_cast<float*>(scratch(kSlotBiasSums, static_cast<size_t>(B * bw) * sizeof(float)));
         if (!bsum) return;  // out of memory (counted by scratch(): the binding throws)
-        memset(bsum, 0, static_cast<size_t>(B * c.bw) * sizeof(float));
+        memset(bsum, 0, static_cast<size_t>(B * bw) * sizeof(float));
         c.bsum = bsum;
       }
       c.dh0 = dh0;
@@ -599,7 +600,7 @@ void rnn_backward(int mode, const RnnGeometry& g, const float* x, const float* w
     const int64_t off = which == 1 && gru ? GH : 0;
     memset(gb, 0, static_cast<size_t>(GH) * sizeof(float));
     for (int64_t b = 0; bsum && b < B; ++b) {
-      const float* r = bsum + b * (gru ? 2 : 1) * GH + off;
+      const float* r = bsum + b * bw + off;
       lanes(0, GH, [&](int64_t j, int n) { st(gb + j, ld(gb + j, n) + ld(r + j, n), n); });
     }
   }

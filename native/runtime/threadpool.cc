@@ -206,7 +206,7 @@ void barrier_wait(Barrier* b, int nth) {
   }
 }
 
-int num_threads() { return pool().threads(); }
+int num_threads() { return tl_in_region ? 1 : pool().threads(); }
 
 void set_num_threads(int n) {
   if (n < 1) n = 1;

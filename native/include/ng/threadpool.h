@@ -29,7 +29,10 @@ struct Barrier {
 };
 void barrier_wait(Barrier* b, int nth);
 
-/** Threads a parallel_for may use (>= 1). */
+/**
+ * Threads a parallel_for started on this thread may use (>= 1): 1 inside a region, where it runs inline, so
+ * a kernel called from another kernel's task splits its work for one thread (no per-part repacking).
+ */
 int num_threads();
 
 /** Sets the thread count (1 ... 1024); takes effect for the next region. */

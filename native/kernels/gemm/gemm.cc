@@ -472,12 +472,11 @@ void packed_b_cols(const PackedBCtx& c, int64_t j0, int64_t j1) {
 
 void packed_b_part(void* ctx, int, int, int64_t lo, int64_t hi) {
   const PackedBCtx& c = *static_cast<const PackedBCtx*>(ctx);
-  // Parts [lo, hi) are one contiguous column range: one pass, A packed once per K block (several parts reach
-  // one thread when the product runs inline, e.g. inside a recurrent layer's step loop).
-  int64_t j0, j1, unused;
-  part_range(c.N, NR, c.parts, lo, &j0, &unused);
-  part_range(c.N, NR, c.parts, hi - 1, &unused, &j1);
-  if (j0 < j1) packed_b_cols(c, j0, j1);
+  for (int64_t p = lo; p < hi; ++p) {
+    int64_t j0, j1;
+    part_range(c.N, NR, c.parts, p, &j0, &j1);
+    if (j0 < j1) packed_b_cols(c, j0, j1);
+  }
 }
 
 }  // namespace
