@@ -261,18 +261,62 @@ void run_grid_part(void* ctx, int, int, int64_t lo, int64_t hi) {
  * of them run their own columns against it (each packs its own B columns); one barrier per panel. Saves every thread but one
  * from packing all of A per K block, which on training shapes (mlp 128×784×256 at 2 threads) costs as
  * much as the imbalance it would take to split rows instead.
+ * When A is one row panel of at most kWholeAFloats (`whole`: the training shapes), all its K blocks are
+ * packed before a single barrier, and the threads then take column chunks through every K block from
+ * a shared counter instead of a fixed half each (2 threads, medians of 8 interleaved runs on a loaded
+ * host: mlp 128×784×256 +12%, 1024² +2-6%).
  */
 struct SharedACtx {
   const Gemm* g;
-  float* abuf;  // the calling thread's scratch: two panels of mcs·kcs floats
+  float* abuf;  // the calling thread's scratch: two panels of mcs·kcs floats, or the whole of A (`whole`)
   int64_t mcs, kcs;
   int parts;
+  bool whole;  // one row panel (mcs >= M) packed for every K block before a single barrier
+  int64_t chunk, chunks;  // whole: C's columns in `chunks` chunks of `chunk` (NR multiples), taken in turn
+  int64_t next;           // whole: the next chunk to take (atomic)
   Barrier barrier;
 };
+
+/**
+ * A of at most this many floats (packed, one row panel) is packed whole before the threads start on
+ * their columns: one barrier instead of one per K block. A barrier waits for the slower thread, so
+ * every extra one adds that step's imbalance (mlp 128×784×256 at 2 threads: 4 barriers → 1). 1 M floats
+ * (4 MB) is an L3-sized A: the K blocks of a bigger one are long enough for their barriers not to show.
+ */
+constexpr int64_t kWholeAFloats = int64_t{1} << 20;
+#if defined(NG_GEMM_TUNING)
+const int kChunksPerThread = getenv("NG_CHUNKS") ? atoi(getenv("NG_CHUNKS")) : 4;
+#else
+constexpr int kChunksPerThread = 4;
+#endif
 
 void shared_a_part(void* ctx, int ith, int nth, int64_t lo, int64_t hi) {
   SharedACtx& c = *static_cast<SharedACtx*>(ctx);
   const Gemm& g = *c.g;
+  if (c.whole) {
+    // Each part packs its rows of A for every K block (K block pc starts at abuf + mcs·pc: every block
+    // before it is kcs deep); a thread running several parts inline packs them all.
+    for (int64_t p = lo; p < hi; ++p) {
+      int64_t r0, r1;
+      part_range(g.M, MR, c.parts, p, &r0, &r1);
+      for (int64_t pc = 0; pc < g.K && r0 < r1; pc += c.kcs) {
+        const int64_t kc = min_of(c.kcs, g.K - pc);
+        pack_a(g.A, g.rs_a, g.cs_a, r0, r1 - r0, pc, kc, c.abuf + c.mcs * pc + r0 * kc);
+      }
+    }
+    barrier_wait(&c.barrier, nth);  // all of A is packed
+    // Then column chunks, each through every K block, first come first served: a thread slowed down
+    // (a core shared with another process) takes fewer, and C's sums run in the same order whoever
+    // computes them.
+    float* cb = static_cast<float*>(scratch(kSlotB, static_cast<size_t>(c.chunk * c.kcs) * sizeof(float)));
+    if (!cb) return;  // out of memory (counted: the binding throws); the others take the chunks
+    for (int64_t t; (t = __atomic_fetch_add(&c.next, 1, __ATOMIC_RELAXED)) < c.chunks;) {
+      const int64_t cj0 = t * c.chunk, cj1 = min_of(g.N, cj0 + c.chunk);
+      for (int64_t pc = 0; pc < g.K; pc += c.kcs)
+        packed_block(g, c.abuf + c.mcs * pc, cb, 0, g.M, pc, min_of(c.kcs, g.K - pc), pc == 0 ? g.beta : 1.0f, cj0, cj1, c.chunk);
+    }
+    return;
+  }
   if (nth != c.parts) {
     // Not one part per thread (run inline, e.g. from inside another region): no barriers, each part
     // packs A itself.
@@ -327,9 +371,16 @@ void gemm_one(const Gemm& g) {
   }
   if (path == Path::kPacked && ctx.grid.tm == 1) {
     const int64_t kcs = kc_step(g.K), mcs = balanced_step(g.M, kBlk.MC, MR);
-    float* abuf = static_cast<float*>(scratch(kSlotA, static_cast<size_t>(2 * mcs * kcs) * sizeof(float)));
+    const bool whole = mcs >= g.M && mcs * g.K <= kWholeAFloats;
+    float* abuf = static_cast<float*>(scratch(kSlotA, static_cast<size_t>(whole ? mcs * g.K : 2 * mcs * kcs) * sizeof(float)));
     if (!abuf) return;  // out of memory (counted by scratch(): the binding throws)
-    SharedACtx sc = {&g, abuf, mcs, kcs, ctx.grid.tn, {0, 0}};
+    SharedACtx sc = {&g, abuf, mcs, kcs, ctx.grid.tn, whole, 0, 0, 0, {0, 0}};
+    if (whole) {
+      // About kChunksPerThread chunks per thread, at least two micro-panels wide, at most an NC block.
+      const int64_t want = ceil_div(g.N, static_cast<int64_t>(kChunksPerThread) * ctx.grid.tn);
+      sc.chunk = min_of(balanced_step(g.N, kBlk.NC, NR), max_of(2 * NR, round_up(want, NR)));
+      sc.chunks = ceil_div(g.N, sc.chunk);
+    }
     parallel_for(ctx.grid.tn, 1, shared_a_part, &sc);
     return;
   }
