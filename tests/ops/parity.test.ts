@@ -492,9 +492,9 @@ describe('gemm', () => {
       // Packed path past MC (3072 rows: two A panels per K block, the threads' shared panel buffers
       // alternating across the row blocks too), and a column split with a part narrower than NR.
       { M: 3100, N: 40, K: 41 }, { M: 3075, N: 50, K: 300, transA: true, beta: 0.5 }, { M: 600, N: 20, K: 700, transB: true },
-      // A packed whole (one row panel, every K block) and C's columns taken in chunks: fewer chunks than
-      // threads (3 threads, 2 chunks, the last one column wide), and many chunks over 3 K blocks with
-      // a transposed A split between the threads and a partial last chunk.
+      // A packed whole (one row panel, every K block) and C's columns taken in chunks: a last chunk one
+      // column wide (33 = 16 + 16 + 1 at 3 threads), more chunks than threads over 3 K blocks with a
+      // transposed A split between the threads, and a partial last chunk with a transposed B.
       { M: 300, N: 33, K: 400 }, { M: 97, N: 1001, K: 520, transA: true, beta: 0.5 }, { M: 131, N: 515, K: 777, transB: true },
     ];
     named.forEach((p, c) => {
