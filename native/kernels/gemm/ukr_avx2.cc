@@ -248,8 +248,87 @@ void sgemm_sup_avx2_6x16(int64_t kc, float alpha, const float* a, int64_t rs_a, 
   __m256 acc[MR][2];
 #pragma GCC unroll 6
   for (int r = 0; r < MR; ++r) acc[r][0] = acc[r][1] = _mm256_setzero_ps();
-  int64_t ka = 0;
-  for (int64_t k = 0; k < kc; ++k, ka += cs_a) {
+  int64_t ka = 0, k = 0;
+#if defined(__GNUC__) && defined(__x86_64__)
+  if (kUnrolledAsm && full && m == MR && cs_a == 1 && kc >= 4) {
+    // A full tile of a row-major A: four k per iteration in assembly, as in the packed kernel (rows
+    // 0-5 of A at a + {0, 1, 2, 3, 4, 5}·rs_a by the addressing modes; B's four rows likewise). The
+    // accumulators come back through memory for the last kc mod 4 k below. Same FMAs in the same order.
+    alignas(32) float out[MR * 2 * 8];
+    int64_t n4 = kc >> 2;
+    const float* ap = a;
+    const int64_t rs = rs_a * 4, rs3 = 3 * rs, rs5 = 5 * rs, rsb = rs_b * 4, rsb3 = 3 * rsb;
+#define NG_SUP_STEP(BLO, BHI, AOFF)                                                                     \
+  "vmovups " BLO ", %%ymm12\n\t"                                                                        \
+  "vmovups " BHI ", %%ymm13\n\t"                                                                        \
+  "vbroadcastss " AOFF "(%[a]), %%ymm14\n\t"                                                            \
+  "vfmadd231ps %%ymm12, %%ymm14, %%ymm0\n\t"                                                            \
+  "vfmadd231ps %%ymm13, %%ymm14, %%ymm1\n\t"                                                            \
+  "vbroadcastss " AOFF "(%[a],%[rs],1), %%ymm15\n\t"                                                    \
+  "vfmadd231ps %%ymm12, %%ymm15, %%ymm2\n\t"                                                            \
+  "vfmadd231ps %%ymm13, %%ymm15, %%ymm3\n\t"                                                            \
+  "vbroadcastss " AOFF "(%[a],%[rs],2), %%ymm14\n\t"                                                    \
+  "vfmadd231ps %%ymm12, %%ymm14, %%ymm4\n\t"                                                            \
+  "vfmadd231ps %%ymm13, %%ymm14, %%ymm5\n\t"                                                            \
+  "vbroadcastss " AOFF "(%[a],%[rs3],1), %%ymm15\n\t"                                                   \
+  "vfmadd231ps %%ymm12, %%ymm15, %%ymm6\n\t"                                                            \
+  "vfmadd231ps %%ymm13, %%ymm15, %%ymm7\n\t"                                                            \
+  "vbroadcastss " AOFF "(%[a],%[rs],4), %%ymm14\n\t"                                                    \
+  "vfmadd231ps %%ymm12, %%ymm14, %%ymm8\n\t"                                                            \
+  "vfmadd231ps %%ymm13, %%ymm14, %%ymm9\n\t"                                                            \
+  "vbroadcastss " AOFF "(%[a],%[rs5],1), %%ymm15\n\t"                                                   \
+  "vfmadd231ps %%ymm12, %%ymm15, %%ymm10\n\t"                                                           \
+  "vfmadd231ps %%ymm13, %%ymm15, %%ymm11\n\t"
+    __asm__ volatile(
+        "vxorps %%ymm0, %%ymm0, %%ymm0\n\t"
+        "vxorps %%ymm1, %%ymm1, %%ymm1\n\t"
+        "vxorps %%ymm2, %%ymm2, %%ymm2\n\t"
+        "vxorps %%ymm3, %%ymm3, %%ymm3\n\t"
+        "vxorps %%ymm4, %%ymm4, %%ymm4\n\t"
+        "vxorps %%ymm5, %%ymm5, %%ymm5\n\t"
+        "vxorps %%ymm6, %%ymm6, %%ymm6\n\t"
+        "vxorps %%ymm7, %%ymm7, %%ymm7\n\t"
+        "vxorps %%ymm8, %%ymm8, %%ymm8\n\t"
+        "vxorps %%ymm9, %%ymm9, %%ymm9\n\t"
+        "vxorps %%ymm10, %%ymm10, %%ymm10\n\t"
+        "vxorps %%ymm11, %%ymm11, %%ymm11\n\t"
+        ".p2align 5\n"
+        "1:\n\t"
+        NG_SUP_STEP("(%[b])", "32(%[b])", "0")
+        NG_SUP_STEP("(%[b],%[rsb],1)", "32(%[b],%[rsb],1)", "4")
+        NG_SUP_STEP("(%[b],%[rsb],2)", "32(%[b],%[rsb],2)", "8")
+        NG_SUP_STEP("(%[b],%[rsb3],1)", "32(%[b],%[rsb3],1)", "12")
+        "addq $16, %[a]\n\t"
+        "leaq (%[b],%[rsb],4), %[b]\n\t"
+        "decq %[n]\n\t"
+        "jnz 1b\n\t"
+        "vmovaps %%ymm0, 0(%[out])\n\t"
+        "vmovaps %%ymm1, 32(%[out])\n\t"
+        "vmovaps %%ymm2, 64(%[out])\n\t"
+        "vmovaps %%ymm3, 96(%[out])\n\t"
+        "vmovaps %%ymm4, 128(%[out])\n\t"
+        "vmovaps %%ymm5, 160(%[out])\n\t"
+        "vmovaps %%ymm6, 192(%[out])\n\t"
+        "vmovaps %%ymm7, 224(%[out])\n\t"
+        "vmovaps %%ymm8, 256(%[out])\n\t"
+        "vmovaps %%ymm9, 288(%[out])\n\t"
+        "vmovaps %%ymm10, 320(%[out])\n\t"
+        "vmovaps %%ymm11, 352(%[out])\n\t"
+        : [a] "+r"(ap), [b] "+r"(b), [n] "+r"(n4)
+        : [rs] "r"(rs), [rs3] "r"(rs3), [rs5] "r"(rs5), [rsb] "r"(rsb), [rsb3] "r"(rsb3), [out] "r"(out)
+        : "memory", "cc", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10",
+          "xmm11", "xmm12", "xmm13", "xmm14", "xmm15");
+#undef NG_SUP_STEP
+#pragma GCC unroll 6
+    for (int r = 0; r < MR; ++r) {
+      acc[r][0] = _mm256_load_ps(out + 16 * r);
+      acc[r][1] = _mm256_load_ps(out + 16 * r + 8);
+    }
+    k = kc & ~int64_t{3};
+    ka = k;  // cs_a == 1
+  }
+#endif
+  for (; k < kc; ++k, ka += cs_a) {
     __m256 b0, b1;
     if (full) {
       b0 = _mm256_loadu_ps(b);
