@@ -4,6 +4,8 @@
 // GEMV kernels for M = 1 or N = 1, gemv.cc). Threads split the C matrix into a grid of JC × IC
 // rectangles, never the K loop; on a column split (the usual one) they pack each A panel together
 // into one shared buffer (BLIS's cooperative packing), else each packs its own panels in its scratch.
+// An A of one row panel up to 4 MB is packed whole (every K block), and the threads then take C's
+// columns in chunks from a shared counter.
 #include "gemm.h"
 
 #if defined(NG_GEMM_TUNING)

@@ -2,8 +2,10 @@
 // k two vector loads of the packed B row and six broadcasts of the packed A column. Partial-width
 // tiles run the same arithmetic on a local C tile and copy the valid part; the last row panel of a
 // packed A block with 1-4 rows takes the edge sweep instead (2 rows x 48 columns, 3x32, 4x16: as many
-// accumulators as fit, so an M of 32 or 128 does not pay a 6-row tile for 2 rows). Empty unless this
-// TU is the avx2 library (see ukr.h).
+// accumulators as fit, so an M of 32 or 128 does not pay a 6-row tile for 2 rows). The k loops of
+// the packed kernel and of the unpacked kernel's full tiles run four k per iteration in GCC inline
+// assembly (x86-64 GCC/Clang; the intrinsic loop elsewhere and for the last kc mod 4). Empty unless
+// this TU is the avx2 library (see ukr.h).
 #include "ukr.h"
 
 #if defined(NG_GEMM_UKR_AVX2)
