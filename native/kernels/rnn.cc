@@ -62,6 +62,8 @@ NG_VINLINE void st(float* p, Vec v, int n) {
   if (n == kL) Vec::storeu(p, v);
   else Vec::store_partial(p, v, n);
 }
+/** p[0:n) += v. */
+NG_VINLINE void add_to(float* p, Vec v, int n) { st(p, ld(p, n) + v, n); }
 NG_VINLINE Vec relu(Vec v) { return Vec::select(Vec::lt(v, Vec::zero()), Vec::zero(), v); }  // NaN stays NaN
 
 struct Layout {
@@ -134,7 +136,7 @@ struct Team {
   float* dgx;  // [T·B, G·H] gradients of the input parts of the pre-activations
   float* dgh;  // gru: of the hidden parts (else == dgx)
   float* bsum;  // [B, bw]: each row's sums of its dG rows over the steps, in step order (null: no bias gradients)
-  int64_t bw;   // G·H (gru: 2·G·H, the input parts' sums, then the hidden parts')
+  int64_t bw;   // G·H (gru: G·H + H, the input parts' sums, then the hidden n part's)
   float* dh0;  // [B, H] two state-gradient buffers, swapped every step
   float* dh1;
   float* dc;   // lstm: [B, H], updated in place
@@ -378,7 +380,7 @@ void bwd_units(const Team& c, const StepIdx& s, const float* dhs, float* dns, fl
     const float* dh = dhs + b * H;
     float* dn = dns + b * H;
     float* k = cmp + (b - b0) * G * hk - j0;  // k[gate·hk + j]: the hidden-part gradient of unit j of that gate
-    float* ax = c.bsum ? c.bsum + b * c.bw : nullptr;  // this row's bias-gradient sums (gate·H + j; gru: then the hidden parts')
+    float* ax = c.bsum ? c.bsum + b * c.bw : nullptr;  // this row's bias-gradient sums (gate·H + j; gru: then hidden n's)
     if (!active(c.lengths, b, s.t)) {
       // NOTE: the state is carried unchanged, so its gradient passes through (and y is a constant 0 here).
       for (int64_t gate = 0; gate < G; ++gate) {
@@ -412,10 +414,10 @@ void bwd_units(const Team& c, const StepIdx& s, const float* dhs, float* dns, fl
           st(k + 2 * hk + j, dg, n);
           st(k + 3 * hk + j, dout, n);
           if (ax) {
-            st(ax + j, ld(ax + j, n) + di, n);
-            st(ax + H + j, ld(ax + H + j, n) + df, n);
-            st(ax + 2 * H + j, ld(ax + 2 * H + j, n) + dg, n);
-            st(ax + 3 * H + j, ld(ax + 3 * H + j, n) + dout, n);
+            add_to(ax + j, di, n);
+            add_to(ax + H + j, df, n);
+            add_to(ax + 2 * H + j, dg, n);
+            add_to(ax + 3 * H + j, dout, n);
           }
           st(dc + j, dct * f, n);
           st(dn + j, Vec::zero(), n);
@@ -440,13 +442,11 @@ void bwd_units(const Team& c, const StepIdx& s, const float* dhs, float* dns, fl
           st(k + hk + j, dpz, n);
           st(k + 2 * hk + j, dpn * r, n);
           if (ax) {
-            float* ah = ax + GH;
-            st(ax + j, ld(ax + j, n) + dpr, n);
-            st(ax + H + j, ld(ax + H + j, n) + dpz, n);
-            st(ax + 2 * H + j, ld(ax + 2 * H + j, n) + dpn, n);
-            st(ah + j, ld(ah + j, n) + dpr, n);
-            st(ah + H + j, ld(ah + H + j, n) + dpz, n);
-            st(ah + 2 * H + j, ld(ah + 2 * H + j, n) + dpn * r, n);
+            // The hidden parts' r and z gradients are the input parts': only n's differs (dpn·r).
+            add_to(ax + j, dpr, n);
+            add_to(ax + H + j, dpz, n);
+            add_to(ax + 2 * H + j, dpn, n);
+            add_to(ax + GH + j, dpn * r, n);
           }
           st(dn + j, d * z, n);
         });
@@ -461,7 +461,7 @@ void bwd_units(const Team& c, const StepIdx& s, const float* dhs, float* dns, fl
           const Vec dp = is_tanh ? d * (one - h * h) : Vec::select(Vec::le(h, Vec::zero()), Vec::zero(), d);
           st(dx + j, dp, n);
           st(k + j, dp, n);
-          if (ax) st(ax + j, ld(ax + j, n) + dp, n);
+          if (ax) add_to(ax + j, dp, n);
           st(dn + j, Vec::zero(), n);
         });
       }
@@ -500,7 +500,7 @@ void bwd_team(Team& c, int ith, int nth) {
         float* dnr = dn + b * H;
         for (int q = 0; q < nth; ++q) {
           const float* pr = part + (q * B + b) * H;
-          lanes(j0, j1, [&](int64_t j, int n) { st(dnr + j, ld(dnr + j, n) + ld(pr + j, n), n); });
+          lanes(j0, j1, [&](int64_t j, int n) { add_to(dnr + j, ld(pr + j, n), n); });
         }
       }
     }
@@ -547,7 +547,7 @@ void rnn_backward(int mode, const RnnGeometry& g, const float* x, const float* w
   float* dc = dh1 + B * H;
   const size_t state_bytes = static_cast<size_t>(B * H) * sizeof(float);
   float* bsum = nullptr;  // the rows' bias-gradient sums (when the step loop ran and they are wanted), rows bw apart
-  const int64_t bw = (gru ? 2 : 1) * GH;
+  const int64_t bw = gru ? GH + H : GH;
   if (B > 0 && H > 0) {
     if (gh_n) memcpy(dh0, gh_n, state_bytes);
     else memset(dh0, 0, state_bytes);
@@ -593,15 +593,16 @@ void rnn_backward(int mode, const RnnGeometry& g, const float* x, const float* w
     }
   }
   // The bias gradients: the rows' sums added in row order (the same sums however the step loop was split;
-  // lstm's and the plain RNN's two are the one dG's).
+  // lstm's and the plain RNN's two are the one dG's, and so are gru's but for the hidden n part).
   for (int which = 0; which < 2; ++which) {
     float* gb = which == 0 ? gb_ih : gb_hh;
     if (!gb) continue;
-    const int64_t off = which == 1 && gru ? GH : 0;
+    const int64_t n_own = which == 1 && gru ? 2 * H : GH;  // columns summed from the input parts' sums
     memset(gb, 0, static_cast<size_t>(GH) * sizeof(float));
     for (int64_t b = 0; bsum && b < B; ++b) {
-      const float* r = bsum + b * bw + off;
-      lanes(0, GH, [&](int64_t j, int n) { st(gb + j, ld(gb + j, n) + ld(r + j, n), n); });
+      const float* r = bsum + b * bw;
+      lanes(0, n_own, [&](int64_t j, int n) { add_to(gb + j, ld(r + j, n), n); });
+      if (n_own < GH) lanes(0, H, [&](int64_t j, int n) { add_to(gb + 2 * H + j, ld(r + GH + j, n), n); });
     }
   }
   const int64_t R = T * B;
