@@ -67,6 +67,15 @@ __attribute__((always_inline)) inline void prefetch_c(const float* c, int64_t ld
   }
 }
 
+/**
+ * One A row of a k step in the assembly k loops: A(r, k) broadcast from AADDR into T, then C0 += B0·T and
+ * C1 += B1·T (B0, B1: the k row's 16 B values). Registers and addresses as asm operand text.
+ */
+#define NG_ASM_ROW(AADDR, T, B0, B1, C0, C1) \
+  "vbroadcastss " AADDR ", " T "\n\t"       \
+  "vfmadd231ps " B0 ", " T ", " C0 "\n\t"   \
+  "vfmadd231ps " B1 ", " T ", " C1 "\n\t"
+
 /** Lane mask for the first n (0..8) lanes, for vmaskmovps. */
 inline __m256i lane_mask(int64_t n) {
   const __m256i idx = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
@@ -93,27 +102,15 @@ void sgemm_ukr_avx2_6x16(int64_t kc, float alpha, const float* a, const float* b
 #if defined(__GNUC__) && defined(__x86_64__)
   if (kUnrolledAsm && kc >= 4) {
     int64_t n4 = kc >> 2;
-#define NG_K_STEP(U)                                                                                       \
-  "vmovaps " #U "*64(%[b]), %%ymm13\n\t"                                                                      \
-  "vmovaps " #U "*64+32(%[b]), %%ymm14\n\t"                                                                   \
-  "vbroadcastss " #U "*24(%[a]), %%ymm15\n\t"                                                                 \
-  "vfmadd231ps %%ymm13, %%ymm15, %[c00]\n\t"                                                                    \
-  "vfmadd231ps %%ymm14, %%ymm15, %[c01]\n\t"                                                                    \
-  "vbroadcastss " #U "*24+4(%[a]), %%ymm15\n\t"                                                               \
-  "vfmadd231ps %%ymm13, %%ymm15, %[c10]\n\t"                                                                    \
-  "vfmadd231ps %%ymm14, %%ymm15, %[c11]\n\t"                                                                    \
-  "vbroadcastss " #U "*24+8(%[a]), %%ymm15\n\t"                                                               \
-  "vfmadd231ps %%ymm13, %%ymm15, %[c20]\n\t"                                                                    \
-  "vfmadd231ps %%ymm14, %%ymm15, %[c21]\n\t"                                                                    \
-  "vbroadcastss " #U "*24+12(%[a]), %%ymm15\n\t"                                                              \
-  "vfmadd231ps %%ymm13, %%ymm15, %[c30]\n\t"                                                                    \
-  "vfmadd231ps %%ymm14, %%ymm15, %[c31]\n\t"                                                                    \
-  "vbroadcastss " #U "*24+16(%[a]), %%ymm15\n\t"                                                              \
-  "vfmadd231ps %%ymm13, %%ymm15, %[c40]\n\t"                                                                    \
-  "vfmadd231ps %%ymm14, %%ymm15, %[c41]\n\t"                                                                    \
-  "vbroadcastss " #U "*24+20(%[a]), %%ymm15\n\t"                                                              \
-  "vfmadd231ps %%ymm13, %%ymm15, %[c50]\n\t"                                                                    \
-  "vfmadd231ps %%ymm14, %%ymm15, %[c51]\n\t"
+#define NG_K_STEP(U)                                                                     \
+  "vmovaps " #U "*64(%[b]), %%ymm13\n\t"                                                    \
+  "vmovaps " #U "*64+32(%[b]), %%ymm14\n\t"                                                 \
+  NG_ASM_ROW(#U "*24(%[a])", "%%ymm15", "%%ymm13", "%%ymm14", "%[c00]", "%[c01]")           \
+  NG_ASM_ROW(#U "*24+4(%[a])", "%%ymm15", "%%ymm13", "%%ymm14", "%[c10]", "%[c11]")         \
+  NG_ASM_ROW(#U "*24+8(%[a])", "%%ymm15", "%%ymm13", "%%ymm14", "%[c20]", "%[c21]")         \
+  NG_ASM_ROW(#U "*24+12(%[a])", "%%ymm15", "%%ymm13", "%%ymm14", "%[c30]", "%[c31]")        \
+  NG_ASM_ROW(#U "*24+16(%[a])", "%%ymm15", "%%ymm13", "%%ymm14", "%[c40]", "%[c41]")        \
+  NG_ASM_ROW(#U "*24+20(%[a])", "%%ymm15", "%%ymm13", "%%ymm14", "%[c50]", "%[c51]")
     __asm__ volatile(
         ".p2align 5\n"
         "1:\n\t" NG_K_STEP(0) NG_K_STEP(1) NG_K_STEP(2) NG_K_STEP(3)
@@ -260,27 +257,15 @@ void sgemm_sup_avx2_6x16(int64_t kc, float alpha, const float* a, int64_t rs_a, 
     int64_t n4 = kc >> 2;
     const float* ap = a;
     const int64_t rs = rs_a * 4, rs3 = 3 * rs, rs5 = 5 * rs, rsb = rs_b * 4, rsb3 = 3 * rsb;
-#define NG_SUP_STEP(BLO, BHI, AOFF)                                                                     \
-  "vmovups " BLO ", %%ymm12\n\t"                                                                        \
-  "vmovups " BHI ", %%ymm13\n\t"                                                                        \
-  "vbroadcastss " AOFF "(%[a]), %%ymm14\n\t"                                                            \
-  "vfmadd231ps %%ymm12, %%ymm14, %%ymm0\n\t"                                                            \
-  "vfmadd231ps %%ymm13, %%ymm14, %%ymm1\n\t"                                                            \
-  "vbroadcastss " AOFF "(%[a],%[rs],1), %%ymm15\n\t"                                                    \
-  "vfmadd231ps %%ymm12, %%ymm15, %%ymm2\n\t"                                                            \
-  "vfmadd231ps %%ymm13, %%ymm15, %%ymm3\n\t"                                                            \
-  "vbroadcastss " AOFF "(%[a],%[rs],2), %%ymm14\n\t"                                                    \
-  "vfmadd231ps %%ymm12, %%ymm14, %%ymm4\n\t"                                                            \
-  "vfmadd231ps %%ymm13, %%ymm14, %%ymm5\n\t"                                                            \
-  "vbroadcastss " AOFF "(%[a],%[rs3],1), %%ymm15\n\t"                                                   \
-  "vfmadd231ps %%ymm12, %%ymm15, %%ymm6\n\t"                                                            \
-  "vfmadd231ps %%ymm13, %%ymm15, %%ymm7\n\t"                                                            \
-  "vbroadcastss " AOFF "(%[a],%[rs],4), %%ymm14\n\t"                                                    \
-  "vfmadd231ps %%ymm12, %%ymm14, %%ymm8\n\t"                                                            \
-  "vfmadd231ps %%ymm13, %%ymm14, %%ymm9\n\t"                                                            \
-  "vbroadcastss " AOFF "(%[a],%[rs5],1), %%ymm15\n\t"                                                   \
-  "vfmadd231ps %%ymm12, %%ymm15, %%ymm10\n\t"                                                           \
-  "vfmadd231ps %%ymm13, %%ymm15, %%ymm11\n\t"
+#define NG_SUP_STEP(BLO, BHI, AOFF)                                                              \
+  "vmovups " BLO ", %%ymm12\n\t"                                                                 \
+  "vmovups " BHI ", %%ymm13\n\t"                                                                 \
+  NG_ASM_ROW(AOFF "(%[a])", "%%ymm14", "%%ymm12", "%%ymm13", "%%ymm0", "%%ymm1")                 \
+  NG_ASM_ROW(AOFF "(%[a],%[rs],1)", "%%ymm15", "%%ymm12", "%%ymm13", "%%ymm2", "%%ymm3")         \
+  NG_ASM_ROW(AOFF "(%[a],%[rs],2)", "%%ymm14", "%%ymm12", "%%ymm13", "%%ymm4", "%%ymm5")         \
+  NG_ASM_ROW(AOFF "(%[a],%[rs3],1)", "%%ymm15", "%%ymm12", "%%ymm13", "%%ymm6", "%%ymm7")        \
+  NG_ASM_ROW(AOFF "(%[a],%[rs],4)", "%%ymm14", "%%ymm12", "%%ymm13", "%%ymm8", "%%ymm9")         \
+  NG_ASM_ROW(AOFF "(%[a],%[rs5],1)", "%%ymm15", "%%ymm12", "%%ymm13", "%%ymm10", "%%ymm11")
     __asm__ volatile(
         "vxorps %%ymm0, %%ymm0, %%ymm0\n\t"
         "vxorps %%ymm1, %%ymm1, %%ymm1\n\t"
@@ -349,6 +334,8 @@ void sgemm_sup_avx2_6x16(int64_t kc, float alpha, const float* a, int64_t rs_a, 
   }
   store_tile(acc, alpha, beta, c, ldc, m, n);
 }
+
+#undef NG_ASM_ROW
 
 NG_END_ISA
 
